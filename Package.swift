@@ -1,0 +1,83 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "agency-snapshots",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "agency", targets: ["agency"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // The domain: types, rules and limits. No I/O.
+        .target(
+            name: "AgencyDomain",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The schema, as numbered SQL files carried as resources.
+        .target(
+            name: "AgencyMigrations",
+            path: "Migrations",
+            resources: [.copy("sql")]
+        ),
+        // SQLite through GRDB: owns the database, the migrations and every SQL statement.
+        .target(
+            name: "AgencyStorage",
+            dependencies: [
+                "AgencyDomain",
+                "AgencyMigrations",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The HTTP API: a thin layer over storage.
+        .target(
+            name: "AgencyHTTP",
+            dependencies: [
+                "AgencyDomain",
+                "AgencyStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The `agency` command line: operator commands and an HTTP client of the service.
+        .target(
+            name: "AgencyCLI",
+            dependencies: [
+                "AgencyDomain",
+                "AgencyStorage",
+                "AgencyHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "agency", dependencies: ["AgencyCLI"]),
+        .testTarget(name: "AgencyDomainTests", dependencies: ["AgencyDomain"]),
+        .testTarget(name: "AgencyStorageTests", dependencies: ["AgencyStorage", "AgencyDomain"]),
+        .testTarget(
+            name: "AgencyHTTPTests",
+            dependencies: [
+                "AgencyHTTP", "AgencyStorage", "AgencyDomain",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "AgencyCLITests",
+            dependencies: [
+                "AgencyCLI", "AgencyHTTP", "AgencyStorage",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Everything a command touches outside itself: where it writes, what environment it reads,
+/// and how it reaches the service. Tests pass their own to capture output and route HTTP in-process.
+public struct CLIContext: Sendable {
+    public var write: @Sendable (String) -> Void
+    public var environment: [String: String]
+    public var transport: any HTTPTransport
+
+    public init(write: @escaping @Sendable (String) -> Void, environment: [String: String], transport: any HTTPTransport) {
+        self.write = write
+        self.environment = environment
+        self.transport = transport
+    }
+
+    /// The real terminal, process environment and network.
+    public static var live: CLIContext {
+        CLIContext(write: { print($0) }, environment: ProcessInfo.processInfo.environment, transport: URLSessionTransport())
+    }
+}
+
+/// A command that runs against a `CLIContext`.
+public protocol AgencyRunnable: AsyncParsableCommand {
+    func run(in context: CLIContext) async throws
+}
+
+extension AgencyRunnable {
+    public func run() async throws {
+        try await run(in: .live)
+    }
+}
+
+/// One HTTP exchange with the service.
+public protocol HTTPTransport: Sendable {
+    func send(method: String, url: String, headers: [String: String], body: Data?) async throws -> (status: Int, body: Data)
+}
+
+/// The production transport, over Foundation's URLSession.
+struct URLSessionTransport: HTTPTransport {
+    func send(method: String, url: String, headers: [String: String], body: Data?) async throws -> (status: Int, body: Data) {
+        guard let target = URL(string: url) else { throw CLIError("'\(url)' is not a valid service URL.") }
+        var request = URLRequest(url: target)
+        request.httpMethod = method
+        request.httpBody = body
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        return try await withCheckedThrowingContinuation { continuation in
+            URLSession.shared.dataTask(with: request) { data, response, error in
+                if let error {
+                    continuation.resume(throwing: CLIError("Cannot reach the service at \(url): \(error.localizedDescription)"))
+                } else {
+                    continuation.resume(returning: ((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data()))
+                }
+            }.resume()
+        }
+    }
+}
+
+/// A failure shown to the user as one line, with a non-zero exit.
+public struct CLIError: Error, CustomStringConvertible, LocalizedError {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+    public var errorDescription: String? { description }
+}

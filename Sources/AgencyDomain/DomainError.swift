@@ -1,0 +1,66 @@
+/// Every way a request can fail that the caller can do something about.
+/// Mapped to HTTP in exactly one place (AgencyHTTP's ErrorMiddleware) and to a CLI line in one place.
+public enum DomainError: Error, Equatable, Sendable {
+    /// A field of the input is missing or wrong. `field` is a JSON path such as `contact.email`.
+    case invalid(field: String, message: String)
+    /// A value that must be unique already exists.
+    case duplicate(field: String, message: String)
+    /// The thing does not exist, or belongs to someone else (never told apart).
+    case notFound(what: String)
+    /// Missing or wrong credentials or token.
+    case unauthorized
+    /// A capped account has no room left for this write; nothing was written.
+    case limitReached(LimitKind, limit: Int)
+    /// The change would turn a client account into a sandbox or upgrade a sandbox in place.
+    case kindConversion(from: AccountKind, to: AccountKind)
+    /// The request conflicts with the current state.
+    case conflict(code: String, message: String)
+
+    /// A stable, machine-readable code.
+    public var code: String {
+        switch self {
+        case .invalid: "invalid"
+        case .duplicate: "duplicate"
+        case .notFound: "not_found"
+        case .unauthorized: "unauthorized"
+        case .limitReached(let kind, _): kind.errorCode
+        case .kindConversion: "account_kind_conversion"
+        case .conflict(let code, _): code
+        }
+    }
+
+    /// One line for a person.
+    public var message: String {
+        switch self {
+        case .invalid(_, let message), .duplicate(_, let message), .conflict(_, let message):
+            message
+        case .notFound(let what):
+            "\(what) not found."
+        case .unauthorized:
+            "Missing or invalid credentials."
+        case .limitReached(.contacts, let limit):
+            "A sandbox holds at most \(limit) contacts; nothing was written. Sandboxes are workshops, not places for real customer data."
+        case .limitReached(.sends, let limit):
+            "A sandbox sends at most \(limit) emails in all; this send would pass that, so nothing was sent."
+        case .kindConversion(let from, let to):
+            if from == .sandbox {
+                "A sandbox cannot be turned into a \(to.rawValue) account. Take a snapshot of it and create a \(to.rawValue) account from that snapshot instead."
+            } else {
+                "A \(from.rawValue) account can never become a sandbox. Create a new sandbox instead."
+            }
+        }
+    }
+}
+
+/// The capped resources of an account.
+public enum LimitKind: String, Sendable {
+    case contacts
+    case sends
+
+    public var errorCode: String {
+        switch self {
+        case .contacts: "sandbox_contact_limit"
+        case .sends: "sandbox_send_limit"
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import AgencyDomain
+import Hummingbird
+
+/// An account as the agency API shows it. `credentials` appear only in the reply that created them.
+struct AccountBody: Encodable {
+    struct Limits: Encodable {
+        var contacts: Int?
+        var sends: Int?
+
+        // nil means unlimited and is shown as null, not left out, so scripts can rely on the keys.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(contacts, forKey: .contacts)
+            try container.encode(sends, forKey: .sends)
+        }
+
+        enum CodingKeys: String, CodingKey { case contacts, sends }
+    }
+
+    struct Usage: Encodable {
+        var contacts: Int
+        var sends: Int
+    }
+
+    struct CredentialsBody: Encodable {
+        var login_url: String
+        var username: String
+        var password: String
+    }
+
+    var id: Int64
+    var name: String
+    var kind: String
+    var limits: Limits
+    var usage: Usage
+    var created_at: String
+    var credentials: CredentialsBody?
+
+    init(_ account: Account, credentials: CredentialsBody? = nil) {
+        id = account.id
+        name = account.name
+        kind = account.kind.rawValue
+        limits = Limits(contacts: account.limits.contacts, sends: account.limits.sends)
+        usage = Usage(contacts: account.usage.contacts, sends: account.usage.sends)
+        created_at = account.createdAt
+        self.credentials = credentials
+    }
+}
+
+/// A page of a list in the agency API.
+struct ListMeta: Encodable {
+    var total: Int
+    var limit: Int
+    var offset: Int
+
+    init(total: Int, page: Page) {
+        self.total = total
+        limit = page.limit
+        offset = page.offset
+    }
+}
+
+extension Page {
+    /// `?limit=&offset=` from a request; out-of-range values are clamped.
+    init(_ request: Request) {
+        self.init(limit: request.query("limit").flatMap(Int.init), offset: request.query("offset").flatMap(Int.init))
+    }
+}
+
+/// A per-account API token, shown once.
+struct TokenReply: Encodable {
+    var account_id: Int64
+    var token: String
+}

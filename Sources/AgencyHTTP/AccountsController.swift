@@ -1,0 +1,106 @@
+import AgencyDomain
+import AgencyStorage
+import Hummingbird
+
+/// The agency API for accounts: sandboxes, client accounts, their tokens.
+struct AccountsController {
+    let database: AppDatabase
+    let settings: ServiceSettings
+    let hasher: PasswordHasher
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("sandboxes", use: createSandbox)
+        group.post("accounts", use: createClientAccount)
+        group.get("accounts", use: list)
+        group.get("accounts/:id", use: show)
+        group.patch("accounts/:id", use: update)
+        group.delete("accounts/:id", use: delete)
+        group.post("accounts/:id/tokens", use: createToken)
+    }
+
+    struct SandboxRequest: Decodable {
+        var name: String?
+    }
+
+    struct AccountRequest: Decodable {
+        var name: String?
+        var kind: String?
+    }
+
+    struct UpdateRequest: Decodable {
+        var name: String?
+        var kind: String?
+    }
+
+    @Sendable func createSandbox(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(SandboxRequest.self)
+        return try await create(name: body.name, kind: .sandbox, context: context)
+    }
+
+    @Sendable func createClientAccount(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(AccountRequest.self)
+        let kind = try AccountKind.parse(body.kind ?? "", field: "kind")
+        guard kind != .sandbox else {
+            throw DomainError.invalid(field: "kind", message: "Sandboxes are created with POST /v1/sandboxes; here kind is 'trial' or 'paid'.")
+        }
+        return try await create(name: body.name, kind: kind, context: context)
+    }
+
+    /// Generates the credentials, hashes the password off the event loop, then stores the account.
+    func create(name: String?, kind: AccountKind, context: AppRequestContext) async throws -> Response {
+        let agencyID = try context.requireAgency()
+        let name = try AccountName.validated(name)
+        let password = Secrets.newPassword()
+        let passwordHash = try await hasher.hash(password)
+        let (account, username) = try await database.createAccount(
+            agencyID: agencyID, name: name, kind: kind, passwordHash: passwordHash,
+            makeUsername: { Username.make(fromAccountName: name) }
+        )
+        let credentials = AccountBody.CredentialsBody(login_url: settings.loginURL, username: username, password: password)
+        return try JSONReply.make(AccountBody(account, credentials: credentials), status: .created)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let kind = try request.query("kind").map { try AccountKind.parse($0, field: "kind") }
+        let page = Page(request)
+        let (accounts, total) = try await database.accounts(agencyID: try context.requireAgency(), kind: kind, page: page)
+        struct Reply: Encodable { var accounts: [AccountBody]; var meta: ListMeta }
+        return try JSONReply.make(Reply(accounts: accounts.map { AccountBody($0) }, meta: ListMeta(total: total, page: page)))
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try await database.account(id: try pathID(context, what: "Account"), agencyID: try context.requireAgency())
+        return try JSONReply.make(AccountBody(account))
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try pathID(context, what: "Account")
+        let body = try await request.decodeJSON(UpdateRequest.self)
+        let name = try body.name.map { try AccountName.validated($0) }
+        let kind = try body.kind.map { try AccountKind.parse($0, field: "kind") }
+        let account = try await database.updateAccount(id: id, agencyID: try context.requireAgency(), name: name, kind: kind)
+        return try JSONReply.make(AccountBody(account))
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await database.deleteAccount(id: try pathID(context, what: "Account"), agencyID: try context.requireAgency())
+        return Response(status: .noContent)
+    }
+
+    @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try pathID(context, what: "Account")
+        let token = Secrets.newToken(prefix: "acct")
+        try await database.addAccountToken(accountID: id, agencyID: try context.requireAgency(), digest: Secrets.digest(ofToken: token))
+        return try JSONReply.make(TokenReply(account_id: id, token: token), status: .created)
+    }
+}
+
+extension AccountKind {
+    /// Parses a kind from input, naming the field when it is not one of the kinds.
+    static func parse(_ text: String, field: String) throws -> AccountKind {
+        guard let kind = AccountKind(rawValue: text) else {
+            throw DomainError.invalid(field: field, message: "'\(text)' is not a kind of account; use sandbox, trial or paid.")
+        }
+        return kind
+    }
+}

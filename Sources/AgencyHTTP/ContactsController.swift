@@ -1,0 +1,115 @@
+import Foundation
+import AgencyDomain
+import AgencyStorage
+import Hummingbird
+
+/// `/api/3/contacts`, in ActiveCampaign API v3's shapes: `{"contact": {...}}`, ids as strings.
+struct ContactsController {
+    let database: AppDatabase
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("contacts", use: create)
+        group.get("contacts", use: list)
+        group.get("contacts/:id", use: show)
+        group.put("contacts/:id", use: update)
+        group.delete("contacts/:id", use: delete)
+        group.post("contact/sync", use: sync)
+    }
+
+    struct ContactFields: Decodable {
+        var email: String?
+        var firstName: String?
+        var lastName: String?
+        var phone: String?
+    }
+
+    struct Envelope: Decodable {
+        var contact: ContactFields
+    }
+
+    struct ContactBody: Encodable {
+        var id: String
+        var email: String
+        var firstName: String
+        var lastName: String
+        var phone: String
+        var cdate: String
+        var udate: String
+
+        init(_ contact: Contact) {
+            id = String(contact.id)
+            email = contact.email
+            firstName = contact.firstName
+            lastName = contact.lastName
+            phone = contact.phone
+            cdate = contact.createdAt
+            udate = contact.updatedAt
+        }
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let fields = try await request.decodeJSON(Envelope.self).contact
+        let draft = try ContactDraft(email: fields.email, firstName: fields.firstName, lastName: fields.lastName, phone: fields.phone)
+        let contact = try await database.createContact(accountID: try context.requireAccount(), draft)
+        return try JSONReply.make(["contact": ContactBody(contact)], status: .created)
+    }
+
+    @Sendable func sync(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let fields = try await request.decodeJSON(Envelope.self).contact
+        let draft = try ContactDraft(email: fields.email, firstName: fields.firstName, lastName: fields.lastName, phone: fields.phone)
+        let (contact, created) = try await database.syncContact(accountID: try context.requireAccount(), draft)
+        return try JSONReply.make(["contact": ContactBody(contact)], status: created ? .created : .ok)
+    }
+
+    /// `?email=` or `?filters[email]=` narrows to one address; `limit` / `offset` page.
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let email = request.query("email") ?? request.query("filters[email]")
+        let page = Page(request)
+        let (contacts, total) = try await database.contacts(accountID: try context.requireAccount(), email: email, page: page)
+        return try JSONReply.make(V3List(key: "contacts", items: contacts.map(ContactBody.init), total: total))
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let contact = try await database.contact(accountID: try context.requireAccount(), id: try pathID(context, what: "Contact"))
+        return try JSONReply.make(["contact": ContactBody(contact)])
+    }
+
+    /// Fields left out of the body keep their values, as in v3.
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let accountID = try context.requireAccount()
+        let id = try pathID(context, what: "Contact")
+        let fields = try await request.decodeJSON(Envelope.self).contact
+        let current = try await database.contact(accountID: accountID, id: id)
+        let draft = try ContactDraft(
+            email: fields.email ?? current.email, firstName: fields.firstName ?? current.firstName,
+            lastName: fields.lastName ?? current.lastName, phone: fields.phone ?? current.phone
+        )
+        let contact = try await database.updateContact(accountID: accountID, id: id, draft)
+        return try JSONReply.make(["contact": ContactBody(contact)])
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await database.deleteContact(accountID: try context.requireAccount(), id: try pathID(context, what: "Contact"))
+        return try JSONReply.make([String: String]())
+    }
+}
+
+/// A v3 list: `{"<kind>": [...], "meta": {"total": "N"}}` (the total is a string in v3).
+struct V3List<Item: Encodable>: Encodable {
+    var key: String
+    var items: [Item]
+    var total: Int
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(items, forKey: Key(stringValue: key))
+        try container.encode(["total": String(total)], forKey: Key(stringValue: "meta"))
+    }
+}

@@ -1,0 +1,118 @@
+import AgencyDomain
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The one place where errors become HTTP replies. The agency API answers
+/// `{"error": {"code", "message"}}`; the per-account API answers in ActiveCampaign v3's shapes.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let failure = Failure(error)
+            if failure.status == .internalServerError {
+                context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
+            }
+            let isPerAccountAPI = request.uri.path.hasPrefix("/api/3")
+            return try isPerAccountAPI ? failure.activeCampaignReply() : failure.agencyReply()
+        }
+    }
+}
+
+/// An error, classified once: status, stable code, message, and the field it concerns.
+struct Failure {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+    var field: String?
+
+    init(status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    init(_ error: any Error) {
+        switch error {
+        case let error as DomainError:
+            self.init(error)
+        case let error as MalformedJSON:
+            self.init(status: .badRequest, code: "malformed_json", message: error.message)
+        case is NIOTooManyBytesError:
+            self.init(status: .contentTooLarge, code: "body_too_large", message: "The request body is larger than this endpoint accepts.")
+        case let error as HTTPError:
+            self.init(status: error.status, code: Self.code(for: error.status), message: error.body ?? Self.defaultMessage(for: error.status))
+        default:
+            self.init(status: .internalServerError, code: "internal_error", message: "Something went wrong on our side; nothing was changed.")
+        }
+    }
+
+    init(_ error: DomainError) {
+        code = error.code
+        message = error.message
+        switch error {
+        case .invalid(let field, _):
+            (status, self.field) = (.unprocessableContent, field)
+        case .duplicate(let field, _):
+            (status, self.field) = (.unprocessableContent, field)
+        case .notFound:
+            status = .notFound
+        case .unauthorized:
+            status = .unauthorized
+        case .limitReached:
+            status = .unprocessableContent
+        case .kindConversion, .conflict:
+            status = .conflict
+        }
+    }
+
+    static func code(for status: HTTPResponse.Status) -> String {
+        switch status {
+        case .notFound: "not_found"
+        case .methodNotAllowed: "method_not_allowed"
+        case .badRequest: "bad_request"
+        case .contentTooLarge: "body_too_large"
+        case .unauthorized: "unauthorized"
+        default: "http_\(status.code)"
+        }
+    }
+
+    static func defaultMessage(for status: HTTPResponse.Status) -> String {
+        status == .notFound ? "No such endpoint." : status.reasonPhrase
+    }
+
+    func agencyReply() throws -> Response {
+        var body = ["code": code, "message": message]
+        if let field { body["field"] = field }
+        return try JSONReply.make(["error": body], status: status)
+    }
+
+    /// v3: field errors as `errors[]` with a JSON pointer, everything else as `{"message"}`.
+    func activeCampaignReply() throws -> Response {
+        guard status == .unprocessableContent || status == .conflict else {
+            return try JSONReply.make(["message": message], status: status)
+        }
+        struct V3Error: Encodable {
+            struct Source: Encodable { var pointer: String }
+            var title: String
+            var detail: String
+            var code: String
+            var source: Source?
+        }
+        let pointer = field.map { "/" + $0.replacingOccurrences(of: "[", with: "/").replacingOccurrences(of: "]", with: "").replacingOccurrences(of: ".", with: "/") }
+        let error = V3Error(title: title, detail: message, code: code, source: pointer.map(V3Error.Source.init))
+        return try JSONReply.make(["errors": [error]], status: status)
+    }
+
+    var title: String {
+        switch code {
+        case "duplicate": "Duplicate value"
+        case "invalid": "Invalid value"
+        default: code.split(separator: "_").joined(separator: " ").capitalized
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/// How the service presents itself and hashes passwords.
+public struct ServiceSettings: Sendable {
+    /// The address people and scripts reach the service at, e.g. `https://snapshots.example.com`.
+    public var publicURL: String
+    /// bcrypt cost factor; 12 takes ~0.23 s per hash on the reference machine.
+    public var bcryptCost: UInt8
+
+    public init(publicURL: String, bcryptCost: UInt8 = 12) {
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.bcryptCost = bcryptCost
+    }
+
+    /// Where an account's users log in with their username and password.
+    public var loginURL: String { publicURL + "/v1/login" }
+}

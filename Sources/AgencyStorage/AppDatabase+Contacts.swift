@@ -1,0 +1,112 @@
+import AgencyDomain
+import GRDB
+
+extension AppDatabase {
+    /// Adds a contact. A duplicate email (any letter case) or a full sandbox writes nothing.
+    public func createContact(accountID: Int64, _ draft: ContactDraft) async throws -> Contact {
+        try await writer.write { db in try Self.insertContact(accountID: accountID, draft, db) }
+    }
+
+    /// Creates the contact, or updates the one with the same email (ActiveCampaign's `contact/sync`).
+    public func syncContact(accountID: Int64, _ draft: ContactDraft) async throws -> (contact: Contact, created: Bool) {
+        try await writer.write { db in
+            if let existing = try Row.fetchOne(
+                db, sql: "SELECT id FROM contacts WHERE account_id = ? AND email = ? COLLATE NOCASE",
+                arguments: [accountID, draft.email]
+            ) {
+                return (try Self.updateContact(accountID: accountID, id: existing[0], draft, db), false)
+            }
+            return (try Self.insertContact(accountID: accountID, draft, db), true)
+        }
+    }
+
+    public func contacts(accountID: Int64, email: String?, page: Page) async throws -> (contacts: [Contact], total: Int) {
+        try await writer.read { db in
+            let filter = email == nil ? "" : " AND email = :email COLLATE NOCASE"
+            let arguments: StatementArguments = ["account": accountID, "email": email, "limit": page.limit, "offset": page.offset]
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM contacts WHERE account_id = :account" + filter, arguments: arguments)!
+            let contacts = try Row.fetchAll(
+                db,
+                sql: Self.contactSelect + " WHERE account_id = :account" + filter + " ORDER BY id LIMIT :limit OFFSET :offset",
+                arguments: arguments
+            ).map(Self.contact(from:))
+            return (contacts, total)
+        }
+    }
+
+    public func contact(accountID: Int64, id: Int64) async throws -> Contact {
+        try await writer.read { db in try Self.contact(accountID: accountID, id: id, db) }
+    }
+
+    public func updateContact(accountID: Int64, id: Int64, _ draft: ContactDraft) async throws -> Contact {
+        try await writer.write { db in try Self.updateContact(accountID: accountID, id: id, draft, db) }
+    }
+
+    public func deleteContact(accountID: Int64, id: Int64) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM contacts WHERE account_id = ? AND id = ?", arguments: [accountID, id])
+            if db.changesCount == 0 { throw DomainError.notFound(what: "Contact \(id)") }
+        }
+    }
+
+    static func insertContact(accountID: Int64, _ draft: ContactDraft, _ db: Database) throws -> Contact {
+        let id = try db.nextID("contact", in: accountID)
+        let now = Timestamp.now()
+        do {
+            try db.execute(
+                sql: """
+                    INSERT INTO contacts (account_id, id, email, first_name, last_name, phone, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [accountID, id, draft.email, draft.firstName, draft.lastName, draft.phone, now, now]
+            )
+        } catch let error as DatabaseError {
+            throw try contactWriteError(error, accountID: accountID, email: draft.email, db)
+        }
+        return try contact(accountID: accountID, id: id, db)
+    }
+
+    static func updateContact(accountID: Int64, id: Int64, _ draft: ContactDraft, _ db: Database) throws -> Contact {
+        do {
+            try db.execute(
+                sql: """
+                    UPDATE contacts SET email = ?, first_name = ?, last_name = ?, phone = ?, updated_at = ?
+                    WHERE account_id = ? AND id = ?
+                    """,
+                arguments: [draft.email, draft.firstName, draft.lastName, draft.phone, Timestamp.now(), accountID, id]
+            )
+        } catch let error as DatabaseError {
+            throw try contactWriteError(error, accountID: accountID, email: draft.email, db)
+        }
+        if db.changesCount == 0 { throw DomainError.notFound(what: "Contact \(id)") }
+        return try contact(accountID: accountID, id: id, db)
+    }
+
+    /// Turns the schema's refusals into domain errors the caller can act on.
+    static func contactWriteError(_ error: DatabaseError, accountID: Int64, email: String, _ db: Database) throws -> any Error {
+        if error.isRaised("contact_limit_reached") {
+            let limit = try Int.fetchOne(db, sql: "SELECT contact_limit FROM accounts WHERE id = ?", arguments: [accountID]) ?? 0
+            return DomainError.limitReached(.contacts, limit: limit)
+        }
+        if error.isUniqueViolation {
+            return DomainError.duplicate(field: "contact.email", message: "A contact with the email '\(email)' already exists.")
+        }
+        return error
+    }
+
+    static let contactSelect = "SELECT id, email, first_name, last_name, phone, created_at, updated_at FROM contacts"
+
+    static func contact(accountID: Int64, id: Int64, _ db: Database) throws -> Contact {
+        guard let row = try Row.fetchOne(db, sql: contactSelect + " WHERE account_id = ? AND id = ?", arguments: [accountID, id]) else {
+            throw DomainError.notFound(what: "Contact \(id)")
+        }
+        return contact(from: row)
+    }
+
+    static func contact(from row: Row) -> Contact {
+        Contact(
+            id: row["id"], email: row["email"], firstName: row["first_name"], lastName: row["last_name"],
+            phone: row["phone"], createdAt: row["created_at"], updatedAt: row["updated_at"]
+        )
+    }
+}

@@ -1,0 +1,50 @@
+import AgencyMigrations
+import Foundation
+import GRDB
+
+/// The service's database: one SQLite file (WAL) in production, a fresh one per test.
+/// Migrated when opened; every SQL statement of the product lives in this module.
+public struct AppDatabase: Sendable {
+    let writer: any DatabaseWriter
+
+    /// Wraps a connection and applies every pending migration.
+    public init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator().migrate(writer)
+    }
+
+    /// Opens (creating if needed) the database file at `path` in WAL mode.
+    public static func open(path: String) throws -> AppDatabase {
+        try AppDatabase(DatabasePool(path: path, configuration: configuration()))
+    }
+
+    /// A private in-memory database, for tests and tools.
+    public static func inMemory() throws -> AppDatabase {
+        try AppDatabase(DatabaseQueue(configuration: configuration()))
+    }
+
+    /// The names of the migrations that have been applied, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try writer.read { db in try Self.migrator().appliedMigrations(db) }
+    }
+
+    static func configuration() -> Configuration {
+        var configuration = Configuration()
+        // Writers queue behind each other instead of failing at once.
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // WAL is durable across crashes with NORMAL; FULL would only add fsyncs.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        }
+        return configuration
+    }
+
+    /// One GRDB migration per SQL file, registered under the file's name.
+    static func migrator() throws -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for file in try MigrationFiles.all() {
+            migrator.registerMigration(file.name) { db in try db.execute(sql: file.sql) }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,3 @@
+import AgencyCLI
+
+await AgencyCommand.runAsMain()
