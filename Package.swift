@@ -64,19 +64,26 @@ let package = Package(
         ),
         .executableTarget(name: "agency", dependencies: ["AgencyCLI"]),
         .testTarget(name: "AgencyDomainTests", dependencies: ["AgencyDomain"]),
-        .testTarget(name: "AgencyStorageTests", dependencies: ["AgencyStorage", "AgencyDomain"]),
+        .testTarget(
+            name: "AgencyStorageTests",
+            dependencies: ["AgencyStorage", "AgencyDomain", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "AgencyHTTPTests",
             dependencies: [
                 "AgencyHTTP", "AgencyStorage", "AgencyDomain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "AgencyCLITests",
             dependencies: [
-                "AgencyCLI", "AgencyHTTP", "AgencyStorage",
+                "AgencyCLI", "AgencyHTTP", "AgencyStorage", "AgencyDomain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
     ]

@@ -4,7 +4,7 @@ struct LoginCommand: AgencyRunnable {
     static let configuration = CommandConfiguration(
         commandName: "login",
         abstract: "Log in to an account with its username and password; prints a per-account API token.",
-        discussion: "Example:\n  $ AGENCY_PASSWORD='…' agency login --username fitness-studio-k3q9x2"
+        discussion: "Example (the password read from $AGENCY_PASSWORD):\n  $ agency login --username fitness-studio-k3q9x2"
     )
 
     @Option(help: "The account's username.") var username: String

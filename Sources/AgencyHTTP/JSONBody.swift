@@ -31,9 +31,13 @@ extension Request {
         codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
     }
 
-    /// An integer query parameter, or nil when absent or not a number.
+    /// A query parameter by name. Names are compared percent-decoded, because clients
+    /// send v3's `filters[email]` both as is and as `filters%5Bemail%5D`.
     func query(_ name: String) -> String? {
-        uri.queryParameters[Substring(name)].map(String.init)
+        for (key, value) in uri.queryParameters where key == name || key.removingPercentEncoding == name {
+            return String(value)  // Hummingbird has already percent-decoded the value
+        }
+        return nil
     }
 }
 

@@ -1,0 +1,17 @@
+# Everyday commands; each mirrors a line of the README.
+.PHONY: run test build release spec
+
+run:            ## start the service on ./agency.sqlite (created and migrated on first start)
+	swift run agency serve
+
+test:           ## the whole test suite, on real SQLite databases
+	swift test
+
+build:
+	swift build
+
+release:        ## an optimised binary in .build/release/agency
+	swift build -c release --product agency
+
+spec:           ## validate docs/openapi.yaml against the OpenAPI 3.1 schema (needs openapi-spec-validator)
+	python3 -c "import yaml; from openapi_spec_validator import validate; validate(yaml.safe_load(open('docs/openapi.yaml'))); print('docs/openapi.yaml is valid')"
