@@ -4,7 +4,10 @@ struct AccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "account",
         abstract: "Client accounts (trial, paid) and every account of the agency.",
-        subcommands: [CreateAccount.self, ListAccounts.self, ShowAccount.self, DeleteAccount.self, AccountToken.self]
+        subcommands: [
+            CreateAccount.self, ListAccounts.self, ShowAccount.self, DeleteAccount.self, AccountToken.self,
+            ExportAccount.self, ApplyBundle.self,
+        ]
     )
 }
 

@@ -7,10 +7,11 @@ struct ServiceClient {
     var transport: any HTTPTransport
 
     /// Sends a request; a non-2xx reply becomes a `CLIError` carrying the service's own message.
-    func send(_ method: String, _ path: String, body: [String: Any]? = nil, headers extra: [String: String] = [:]) async throws -> Reply {
+    func send(_ method: String, _ path: String, body: [String: Any]? = nil, rawJSON: Data? = nil, headers extra: [String: String] = [:]) async throws -> Reply {
         var headers = ["Accept": "application/json"].merging(extra) { $1 }
         if let token { headers["Authorization"] = "Bearer \(token)" }
-        var data: Data?
+        var data = rawJSON
+        if rawJSON != nil { headers["Content-Type"] = "application/json" }
         if let body {
             headers["Content-Type"] = "application/json"
             data = try JSONSerialization.data(withJSONObject: body)

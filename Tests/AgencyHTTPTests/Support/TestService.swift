@@ -101,3 +101,35 @@ struct APIClient: Sendable {
         try await request(.post, "/api/3/contacts", apiToken: apiToken, json: ["contact": ["email": email]])
     }
 }
+
+/// The fitness-studio sandbox setup shared by the asset, snapshot and benchmark tests.
+enum Fixtures {
+    static var fitnessStudio: Data {
+        get throws {
+            let url = URL(fileURLWithPath: #filePath)
+                .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Fixtures/fitness-studio.bundle.json")
+            return try Data(contentsOf: url)
+        }
+    }
+}
+
+extension APIClient {
+    /// Sends a raw JSON document.
+    func request(_ method: HTTPRequest.Method, _ uri: String, agency token: String, data: Data) async throws -> Reply {
+        let response = try await client.executeRequest(
+            uri: uri, method: method, headers: [.authorization: "Bearer \(token)", .contentType: "application/json"], body: ByteBuffer(bytes: data)
+        )
+        return Reply(status: response.status, headers: response.headers, body: Data(response.body.readableBytesView))
+    }
+
+    /// A sandbox loaded with the fitness-studio fixture, and a per-account token for it.
+    func fitnessSandbox(agency token: String) async throws -> (id: Int, apiToken: String) {
+        let (id, apiToken) = try await sandboxWithToken(agency: token)
+        let applied = try await request(.put, "/v1/accounts/\(id)/bundle", agency: token, data: try Fixtures.fitnessStudio)
+        guard applied.status == .ok else { throw FixtureError(reply: applied.text) }
+        return (id, apiToken)
+    }
+}
+
+struct FixtureError: Error { var reply: String }

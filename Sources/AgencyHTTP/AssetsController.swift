@@ -1,0 +1,111 @@
+import AgencyDomain
+import AgencyStorage
+import Foundation
+import Hummingbird
+
+/// `/api/3/<kind>` for every asset kind, driven by the kind's `AssetSpec`: v3 envelopes, ids as
+/// strings, `limit`/`offset`/`filters[field]`/`search`/`orders[field]`, and `/<kind>/:id/references`.
+struct AssetsController {
+    let database: AppDatabase
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        for kind in AssetKind.allCases {
+            let path = kind.spec.path
+            group.post(RouterPath(path)) { request, context in try await create(kind, request, context) }
+            group.get(RouterPath(path)) { request, context in try await list(kind, request, context) }
+            group.get(RouterPath("\(path)/:id")) { _, context in try await show(kind, context) }
+            group.put(RouterPath("\(path)/:id")) { request, context in try await update(kind, request, context) }
+            group.delete(RouterPath("\(path)/:id")) { request, context in try await delete(kind, context) }
+            group.get(RouterPath("\(path)/:id/references")) { _, context in try await references(kind, context) }
+        }
+    }
+
+    func create(_ kind: AssetKind, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let draft = try kind.spec.draft(from: try await envelope(kind, request))
+        let asset = try await database.createAsset(accountID: try context.requireAccount(), draft)
+        return try await reply(kind, [asset], single: true, context, status: .created)
+    }
+
+    func list(_ kind: AssetKind, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let (assets, total) = try await database.assets(accountID: try context.requireAccount(), kind: kind, query: Self.query(for: kind, request))
+        return try await reply(kind, assets, single: false, context, total: total)
+    }
+
+    func show(_ kind: AssetKind, _ context: AppRequestContext) async throws -> Response {
+        let asset = try await database.asset(accountID: try context.requireAccount(), kind: kind, id: try pathID(context, what: kind.spec.envelope))
+        return try await reply(kind, [asset], single: true, context)
+    }
+
+    /// Fields left out keep their values, as in v3.
+    func update(_ kind: AssetKind, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let accountID = try context.requireAccount()
+        let id = try pathID(context, what: kind.spec.envelope)
+        let changes = try await envelope(kind, request)
+        let current = try await database.asset(accountID: accountID, kind: kind, id: id)
+        let draft = try kind.spec.draft(from: current.body.merging(changes) { $1 })
+        let asset = try await database.updateAsset(accountID: accountID, id: id, draft)
+        return try await reply(kind, [asset], single: true, context)
+    }
+
+    func delete(_ kind: AssetKind, _ context: AppRequestContext) async throws -> Response {
+        try await database.deleteAsset(accountID: try context.requireAccount(), kind: kind, id: try pathID(context, what: kind.spec.envelope))
+        return try JSONReply.make([String: String]())
+    }
+
+    func references(_ kind: AssetKind, _ context: AppRequestContext) async throws -> Response {
+        let (usedBy, uses) = try await database.references(
+            accountID: try context.requireAccount(), kind: kind, id: try pathID(context, what: kind.spec.envelope)
+        )
+        struct Edge: Encodable { var kind: String; var id: String; var name: String; var pointer: String }
+        let edges = { (list: [ReferenceEdge]) in list.map { Edge(kind: $0.kind.spec.path, id: String($0.id), name: $0.name, pointer: $0.pointer) } }
+        return try JSONReply.make(["usedBy": edges(usedBy), "uses": edges(uses)])
+    }
+
+    /// The object inside `{"<envelope>": {...}}`.
+    func envelope(_ kind: AssetKind, _ request: Request) async throws -> [String: JSONValue] {
+        let body = try await request.decodeJSON([String: JSONValue].self)
+        guard let fields = body[kind.spec.envelope]?.objectValue else {
+            throw DomainError.invalid(field: kind.spec.envelope, message: "Send the \(kind.rawValue) as {\"\(kind.spec.envelope)\": {...}}.")
+        }
+        return fields
+    }
+
+    /// v3 shapes: `{"tag": {...}}` for one, `{"tags": [...], "meta": {"total": "N"}}` for a list.
+    /// Pipelines carry the ids of their stages, as v3's dealGroups do.
+    func reply(_ kind: AssetKind, _ assets: [Asset], single: Bool, _ context: AppRequestContext, total: Int = 0, status: HTTPResponse.Status = .ok) async throws -> Response {
+        var stages: [Int64: [Int64]] = [:]
+        if kind == .dealGroup {
+            stages = try await database.stageIDs(accountID: try context.requireAccount(), groupIDs: assets.map(\.id))
+        }
+        let records = assets.map { asset -> JSONValue in
+            var body = asset.body
+            body["id"] = .string(String(asset.id))
+            body["cdate"] = .string(asset.createdAt)
+            body["udate"] = .string(asset.updatedAt)
+            if asset.kind == .dealGroup { body["stages"] = .array((stages[asset.id] ?? []).map { .string(String($0)) }) }
+            return .object(body)
+        }
+        if single, let record = records.first { return try JSONReply.make(JSONValue.object([kind.spec.envelope: record]), status: status) }
+        return try JSONReply.make(JSONValue.object([kind.spec.path: .array(records), "meta": .object(["total": .string(String(total))])]), status: status)
+    }
+
+    /// `filters[field]=value`, `search=text`, `orders[name|id|cdate|udate]=ASC|DESC`, `limit`, `offset`.
+    static func query(for kind: AssetKind, _ request: Request) -> AssetQuery {
+        var query = AssetQuery(page: Page(request))
+        // v3 filters stages by pipeline as `filters[d_groupid]`.
+        let aliases = ["d_groupid": "group", "title": kind.spec.nameField, "name": kind.spec.nameField]
+        for (rawKey, value) in request.uri.queryParameters {
+            let key = String(rawKey).removingPercentEncoding ?? String(rawKey)
+            if key.hasPrefix("filters["), key.hasSuffix("]") {
+                let field = String(key.dropFirst("filters[".count).dropLast())
+                query.filters[aliases[field] ?? field] = String(value)
+            } else if key.hasPrefix("orders["), key.hasSuffix("]") {
+                query.orderBy = String(key.dropFirst("orders[".count).dropLast())
+                query.descending = value.uppercased() == "DESC"
+            } else if key == "search" {
+                query.search = String(value)
+            }
+        }
+        return query
+    }
+}

@@ -1,0 +1,214 @@
+import AgencyDomain
+import Foundation
+import GRDB
+
+/// How a list of assets is narrowed, ordered and paged (v3's `filters[…]`, `search`, `orders[…]`).
+public struct AssetQuery: Sendable {
+    public var filters: [String: String]
+    public var search: String?
+    public var orderBy: String?
+    public var descending: Bool
+    public var page: Page
+
+    public init(filters: [String: String] = [:], search: String? = nil, orderBy: String? = nil, descending: Bool = false, page: Page = Page()) {
+        self.filters = filters
+        self.search = search
+        self.orderBy = orderBy
+        self.descending = descending
+        self.page = page
+    }
+}
+
+/// One edge of the reference index, seen from either end.
+public struct ReferenceEdge: Equatable, Sendable {
+    public var kind: AssetKind
+    public var id: Int64
+    public var name: String
+    public var pointer: String
+}
+
+extension AppDatabase {
+    /// Stores a new asset. Every reference must name an asset of this account; a duplicate unique value is refused.
+    public func createAsset(accountID: Int64, _ draft: AssetDraft) async throws -> Asset {
+        try await writer.write { db in
+            let id = try db.nextID(draft.kind.rawValue, in: accountID)
+            try Self.write(draft, id: id, accountID: accountID, isNew: true, db)
+            return try Self.asset(accountID: accountID, kind: draft.kind, id: id, db)
+        }
+    }
+
+    /// Replaces an asset's body, re-checking and re-indexing its references.
+    public func updateAsset(accountID: Int64, id: Int64, _ draft: AssetDraft) async throws -> Asset {
+        try await writer.write { db in
+            _ = try Self.asset(accountID: accountID, kind: draft.kind, id: id, db)
+            try Self.write(draft, id: id, accountID: accountID, isNew: false, db)
+            return try Self.asset(accountID: accountID, kind: draft.kind, id: id, db)
+        }
+    }
+
+    public func asset(accountID: Int64, kind: AssetKind, id: Int64) async throws -> Asset {
+        try await writer.read { db in try Self.asset(accountID: accountID, kind: kind, id: id, db) }
+    }
+
+    /// Filters compare a top-level field of the body exactly; search matches the name anywhere.
+    public func assets(accountID: Int64, kind: AssetKind, query: AssetQuery) async throws -> (assets: [Asset], total: Int) {
+        try await writer.read { db in
+            var conditions = ["account_id = ?", "kind = ?"]
+            var arguments: StatementArguments = [accountID, kind.rawValue]
+            for (field, value) in query.filters.sorted(by: { $0.key < $1.key }) {
+                conditions.append("CAST(json_extract(body, ?) AS TEXT) = ?")
+                _ = arguments.append(contentsOf: ["$.\"\(field)\"", value])
+            }
+            if let search = query.search, !search.isEmpty {
+                conditions.append("name LIKE ? ESCAPE '\\'")
+                _ = arguments.append(contentsOf: ["%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"])
+            }
+            let whereClause = " WHERE " + conditions.joined(separator: " AND ")
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM assets" + whereClause, arguments: arguments)!
+            let order = switch query.orderBy {
+            case "name": "name COLLATE NOCASE"
+            case "cdate": "created_at"
+            case "udate": "updated_at"
+            default: "id"
+            }
+            let direction = query.descending ? "DESC" : "ASC"
+            _ = arguments.append(contentsOf: [query.page.limit, query.page.offset])
+            let rows = try Row.fetchAll(
+                db, sql: Self.assetSelect + whereClause + " ORDER BY \(order) \(direction), id \(direction) LIMIT ? OFFSET ?", arguments: arguments
+            )
+            return (try rows.map(Self.asset(from:)), total)
+        }
+    }
+
+    /// Deletes an asset that nothing references; otherwise 409 naming what still uses it.
+    public func deleteAsset(accountID: Int64, kind: AssetKind, id: Int64) async throws {
+        try await writer.write { db in
+            let asset = try Self.asset(accountID: accountID, kind: kind, id: id, db)
+            let users = try Self.edges(accountID: accountID, to: kind, id: id, db)
+            if !users.isEmpty {
+                let list = users.map { "\($0.kind.rawValue) \($0.id) \"\($0.name)\" at \($0.pointer)" }.joined(separator: "; ")
+                throw DomainError.conflict(code: "asset_in_use", message: "\(kind.rawValue) \(id) \"\(asset.name)\" is still used by: \(list). Remove those references first.")
+            }
+            if kind == .dealStage, let deals = try Int.fetchOne(db, sql: "SELECT count(*) FROM deals WHERE account_id = ? AND stage_id = ?", arguments: [accountID, id]), deals > 0 {
+                throw DomainError.conflict(code: "asset_in_use", message: "Stage \(id) \"\(asset.name)\" still holds \(deals) deal(s). Move them to another stage first.")
+            }
+            try db.execute(sql: "DELETE FROM assets WHERE account_id = ? AND kind = ? AND id = ?", arguments: [accountID, kind.rawValue, id])
+        }
+    }
+
+    /// What uses this asset, and what it uses.
+    public func references(accountID: Int64, kind: AssetKind, id: Int64) async throws -> (usedBy: [ReferenceEdge], uses: [ReferenceEdge]) {
+        try await writer.read { db in
+            _ = try Self.asset(accountID: accountID, kind: kind, id: id, db)
+            let uses = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.to_kind AS kind, r.to_id AS id, a.name, r.pointer FROM asset_references r
+                    JOIN assets a ON a.account_id = r.account_id AND a.kind = r.to_kind AND a.id = r.to_id
+                    WHERE r.account_id = ? AND r.from_kind = ? AND r.from_id = ? ORDER BY r.pointer
+                    """,
+                arguments: [accountID, kind.rawValue, id]
+            ).map(Self.edge(from:))
+            return (try Self.edges(accountID: accountID, to: kind, id: id, db), uses)
+        }
+    }
+
+    /// The stages of each pipeline, in stage order, for v3's `dealGroup.stages`.
+    public func stageIDs(accountID: Int64, groupIDs: [Int64]) async throws -> [Int64: [Int64]] {
+        try await writer.read { db in
+            var result: [Int64: [Int64]] = [:]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.to_id AS group_id, a.id FROM asset_references r
+                    JOIN assets a ON a.account_id = r.account_id AND a.kind = r.from_kind AND a.id = r.from_id
+                    WHERE r.account_id = ? AND r.from_kind = 'dealStage' AND r.pointer = '/group' AND r.to_kind = 'dealGroup'
+                    ORDER BY json_extract(a.body, '$.order'), a.id
+                    """,
+                arguments: [accountID]
+            )
+            let wanted = Set(groupIDs)
+            for row in rows where wanted.contains(row["group_id"]) { result[row["group_id"], default: []].append(row["id"]) }
+            return result
+        }
+    }
+
+    // MARK: - Shared with bundles and snapshots
+
+    static func write(_ draft: AssetDraft, id: Int64, accountID: Int64, isNew: Bool, _ db: Database) throws {
+        try checkReferencesExist(draft, accountID: accountID, db)
+        try store(draft, id: id, accountID: accountID, isNew: isNew, db)
+    }
+
+    /// Writes the row and its reference index; references were checked by the caller.
+    static func store(_ draft: AssetDraft, id: Int64, accountID: Int64, isNew: Bool, _ db: Database) throws {
+        let now = Timestamp.now()
+        let body = JSONValue.object(draft.body).canonicalText()
+        do {
+            if isNew {
+                try db.execute(
+                    sql: "INSERT INTO assets (account_id, kind, id, name, unique_key, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [accountID, draft.kind.rawValue, id, draft.name, draft.uniqueKey, body, now, now]
+                )
+            } else {
+                try db.execute(
+                    sql: "UPDATE assets SET name = ?, unique_key = ?, body = ?, updated_at = ? WHERE account_id = ? AND kind = ? AND id = ?",
+                    arguments: [draft.name, draft.uniqueKey, body, now, accountID, draft.kind.rawValue, id]
+                )
+            }
+        } catch let error as DatabaseError where error.isUniqueViolation {
+            let spec = draft.kind.spec
+            let field = spec.uniqueField ?? spec.nameField
+            throw DomainError.duplicate(field: "\(spec.envelope).\(field)", message: "A \(draft.kind.rawValue) with \(field) '\(draft.body[field]?.stringValue ?? "")' already exists.")
+        }
+        try indexReferences(draft, id: id, accountID: accountID, db)
+    }
+
+    static func indexReferences(_ draft: AssetDraft, id: Int64, accountID: Int64, _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM asset_references WHERE account_id = ? AND from_kind = ? AND from_id = ?", arguments: [accountID, draft.kind.rawValue, id])
+        let statement = try db.cachedStatement(sql: "INSERT INTO asset_references (account_id, from_kind, from_id, pointer, to_kind, to_id) VALUES (?, ?, ?, ?, ?, ?)")
+        for reference in draft.references {
+            try statement.execute(arguments: [accountID, draft.kind.rawValue, id, reference.pointer, reference.kind.rawValue, reference.id])
+        }
+    }
+
+    static func checkReferencesExist(_ draft: AssetDraft, accountID: Int64, _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: "SELECT 1 FROM assets WHERE account_id = ? AND kind = ? AND id = ?")
+        for reference in draft.references where try Bool.fetchOne(statement, arguments: [accountID, reference.kind.rawValue, reference.id]) == nil {
+            let field = draft.kind.spec.envelope + reference.pointer.replacingOccurrences(of: "/", with: ".")
+            throw DomainError.invalid(field: field, message: "'\(field)' names \(reference.kind.rawValue) \(reference.id), which does not exist in this account.")
+        }
+    }
+
+    static func edges(accountID: Int64, to kind: AssetKind, id: Int64, _ db: Database) throws -> [ReferenceEdge] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT r.from_kind AS kind, r.from_id AS id, a.name, r.pointer FROM asset_references r
+                JOIN assets a ON a.account_id = r.account_id AND a.kind = r.from_kind AND a.id = r.from_id
+                WHERE r.account_id = ? AND r.to_kind = ? AND r.to_id = ? ORDER BY r.from_kind, r.from_id, r.pointer
+                """,
+            arguments: [accountID, kind.rawValue, id]
+        ).map(edge(from:))
+    }
+
+    static func edge(from row: Row) -> ReferenceEdge {
+        ReferenceEdge(kind: AssetKind(rawValue: row["kind"])!, id: row["id"], name: row["name"], pointer: row["pointer"])
+    }
+
+    static let assetSelect = "SELECT kind, id, name, body, created_at, updated_at FROM assets"
+
+    static func asset(accountID: Int64, kind: AssetKind, id: Int64, _ db: Database) throws -> Asset {
+        guard let row = try Row.fetchOne(db, sql: assetSelect + " WHERE account_id = ? AND kind = ? AND id = ?", arguments: [accountID, kind.rawValue, id]) else {
+            throw DomainError.notFound(what: "\(kind.spec.envelope) \(id)")
+        }
+        return try asset(from: row)
+    }
+
+    static func asset(from row: Row) throws -> Asset {
+        Asset(
+            kind: AssetKind(rawValue: row["kind"])!, id: row["id"], name: row["name"],
+            body: try JSONValue.parse(row["body"]).objectValue ?? [:], createdAt: row["created_at"], updatedAt: row["updated_at"]
+        )
+    }
+}
