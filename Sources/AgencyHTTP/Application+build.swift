@@ -44,5 +44,6 @@ public func buildRouter(database: AppDatabase, settings: ServiceSettings) -> Rou
     ContactsController(database: database).addRoutes(to: accountAPI)
     SendsController(database: database).addRoutes(to: accountAPI)
     AssetsController(database: database).addRoutes(to: accountAPI)
+    ContactDataController(database: database).addRoutes(to: accountAPI)
     return router
 }

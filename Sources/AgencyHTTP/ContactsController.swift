@@ -61,11 +61,16 @@ struct ContactsController {
         return try JSONReply.make(["contact": ContactBody(contact)], status: created ? .created : .ok)
     }
 
-    /// `?email=` or `?filters[email]=` narrows to one address; `limit` / `offset` page.
+    /// `?email=` or `?filters[email]=` narrows to one address, `?listid=` to a list's subscribers; `limit` / `offset` page.
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let email = request.query("email") ?? request.query("filters[email]")
         let page = Page(request)
-        let (contacts, total) = try await database.contacts(accountID: try context.requireAccount(), email: email, page: page)
+        let accountID = try context.requireAccount()
+        let (contacts, total) = if let listID = request.query("listid").flatMap({ Int64($0) }) {
+            try await database.contacts(accountID: accountID, subscribedTo: listID, page: page)
+        } else {
+            try await database.contacts(accountID: accountID, email: email, page: page)
+        }
         return try JSONReply.make(V3List(key: "contacts", items: contacts.map(ContactBody.init), total: total))
     }
 

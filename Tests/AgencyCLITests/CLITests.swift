@@ -94,6 +94,7 @@ struct CLITests {
     @Test(arguments: [
         ["serve"], ["migrate"], ["agencies", "create"], ["sandbox", "create"], ["account", "create"],
         ["account", "list"], ["account", "show"], ["account", "delete"], ["account", "token"], ["login"],
+        ["account", "export"], ["account", "apply"],
     ])
     func helpShowsAnExample(_ path: [String]) throws {
         let help = AgencyCommand.helpMessage(for: try #require(Self.commandType(path)))

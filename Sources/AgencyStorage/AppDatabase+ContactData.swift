@@ -1,0 +1,149 @@
+import AgencyDomain
+import GRDB
+
+/// A link between a contact and an asset (contactTag, contactList, fieldValue), in v3's terms.
+public struct ContactLink: Equatable, Sendable {
+    public var id: Int64
+    public var contactID: Int64
+    public var assetID: Int64
+    /// A contactList's status (1 subscribed, 2 unsubscribed) or a fieldValue's value; nil for tags.
+    public var value: String?
+    public var createdAt: String
+}
+
+/// A deal in a pipeline stage.
+public struct Deal: Equatable, Sendable {
+    public var id: Int64
+    public var title: String
+    public var description: String
+    public var value: Int64
+    public var currency: String
+    public var contactID: Int64?
+    public var stageID: Int64
+    public var groupID: Int64?
+    public var status: Int
+    public var createdAt: String
+    public var updatedAt: String
+
+    public init(id: Int64 = 0, title: String, description: String, value: Int64, currency: String, contactID: Int64?, stageID: Int64, status: Int) {
+        self.id = id
+        self.title = title
+        self.description = description
+        self.value = value
+        self.currency = currency
+        self.contactID = contactID
+        self.stageID = stageID
+        self.status = status
+        self.groupID = nil
+        self.createdAt = ""
+        self.updatedAt = ""
+    }
+}
+
+/// The three contact-to-asset tables, described once.
+public enum ContactLinkKind: String, Sendable {
+    case tag, list, field
+
+    var table: String { ["tag": "contact_tags", "list": "contact_lists", "field": "field_values"][rawValue]! }
+    var assetColumn: String { "\(rawValue)_id" }
+    var valueColumn: String? { ["list": "status", "field": "value"][rawValue] }
+    public var envelope: String { ["tag": "contactTag", "list": "contactList", "field": "fieldValue"][rawValue]! }
+    var assetKind: AssetKind { AssetKind(rawValue: rawValue)! }
+}
+
+extension AppDatabase {
+    /// Links a contact to a tag, list or field. An existing link of the same pair is updated (its status
+    /// or value), as v3's contactLists and fieldValues do.
+    public func link(_ kind: ContactLinkKind, accountID: Int64, contactID: Int64, assetID: Int64, value: String?) async throws -> (link: ContactLink, created: Bool) {
+        try await writer.write { db in
+            try Self.requireContact(accountID: accountID, id: contactID, field: "\(kind.envelope).contact", db)
+            try Self.requireAsset(accountID: accountID, kind: kind.assetKind, id: assetID, field: "\(kind.envelope).\(kind.rawValue)", db)
+            let now = Timestamp.now()
+            if let existing = try Int64.fetchOne(
+                db, sql: "SELECT id FROM \(kind.table) WHERE account_id = ? AND contact_id = ? AND \(kind.assetColumn) = ?",
+                arguments: [accountID, contactID, assetID]
+            ) {
+                if let column = kind.valueColumn {
+                    try db.execute(sql: "UPDATE \(kind.table) SET \(column) = ?, updated_at = ? WHERE account_id = ? AND id = ?", arguments: [value, now, accountID, existing])
+                }
+                return (try Self.link(kind, accountID: accountID, id: existing, db), false)
+            }
+            let id = try db.nextID(kind.table, in: accountID)
+            if let column = kind.valueColumn {
+                try db.execute(
+                    sql: "INSERT INTO \(kind.table) (account_id, id, contact_id, \(kind.assetColumn), \(column), created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [accountID, id, contactID, assetID, value, now, now]
+                )
+            } else {
+                try db.execute(
+                    sql: "INSERT INTO \(kind.table) (account_id, id, contact_id, \(kind.assetColumn), created_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [accountID, id, contactID, assetID, now]
+                )
+            }
+            return (try Self.link(kind, accountID: accountID, id: id, db), true)
+        }
+    }
+
+    /// Links of one contact, or of the whole account when `contactID` is nil.
+    public func links(_ kind: ContactLinkKind, accountID: Int64, contactID: Int64?, page: Page) async throws -> (links: [ContactLink], total: Int) {
+        try await writer.read { db in
+            if let contactID { try Self.requireContact(accountID: accountID, id: contactID, field: nil, db) }
+            let filter = contactID == nil ? "" : " AND contact_id = :contact"
+            let arguments: StatementArguments = ["account": accountID, "contact": contactID, "limit": page.limit, "offset": page.offset]
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(kind.table) WHERE account_id = :account" + filter, arguments: arguments)!
+            let rows = try Row.fetchAll(db, sql: Self.linkSelect(kind) + " WHERE account_id = :account" + filter + " ORDER BY id LIMIT :limit OFFSET :offset", arguments: arguments)
+            return (rows.map(Self.link(from:)), total)
+        }
+    }
+
+    public func link(_ kind: ContactLinkKind, accountID: Int64, id: Int64) async throws -> ContactLink {
+        try await writer.read { db in try Self.link(kind, accountID: accountID, id: id, db) }
+    }
+
+    public func unlink(_ kind: ContactLinkKind, accountID: Int64, id: Int64) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM \(kind.table) WHERE account_id = ? AND id = ?", arguments: [accountID, id])
+            if db.changesCount == 0 { throw DomainError.notFound(what: "\(kind.envelope) \(id)") }
+        }
+    }
+
+    /// Contacts subscribed (status 1) to a list, for v3's `GET /contacts?listid=`.
+    public func contacts(accountID: Int64, subscribedTo listID: Int64, page: Page) async throws -> (contacts: [Contact], total: Int) {
+        try await writer.read { db in
+            let join = " FROM contacts c JOIN contact_lists l ON l.account_id = c.account_id AND l.contact_id = c.id WHERE c.account_id = ? AND l.list_id = ? AND l.status = 1"
+            let total = try Int.fetchOne(db, sql: "SELECT count(*)" + join, arguments: [accountID, listID])!
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT c.id, c.email, c.first_name, c.last_name, c.phone, c.created_at, c.updated_at" + join + " ORDER BY c.id LIMIT ? OFFSET ?",
+                arguments: [accountID, listID, page.limit, page.offset]
+            )
+            return (rows.map(Self.contact(from:)), total)
+        }
+    }
+
+    static func linkSelect(_ kind: ContactLinkKind) -> String {
+        "SELECT id, contact_id, \(kind.assetColumn) AS asset_id, \(kind.valueColumn.map { "CAST(\($0) AS TEXT)" } ?? "NULL") AS value, created_at FROM \(kind.table)"
+    }
+
+    static func link(_ kind: ContactLinkKind, accountID: Int64, id: Int64, _ db: Database) throws -> ContactLink {
+        guard let row = try Row.fetchOne(db, sql: linkSelect(kind) + " WHERE account_id = ? AND id = ?", arguments: [accountID, id]) else {
+            throw DomainError.notFound(what: "\(kind.envelope) \(id)")
+        }
+        return link(from: row)
+    }
+
+    static func link(from row: Row) -> ContactLink {
+        ContactLink(id: row["id"], contactID: row["contact_id"], assetID: row["asset_id"], value: row["value"], createdAt: row["created_at"])
+    }
+
+    /// A missing contact is "not found" when it is the path, and a field error when it is in the body.
+    static func requireContact(accountID: Int64, id: Int64, field: String?, _ db: Database) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM contacts WHERE account_id = ? AND id = ?", arguments: [accountID, id]) == nil else { return }
+        guard let field else { throw DomainError.notFound(what: "Contact \(id)") }
+        throw DomainError.invalid(field: field, message: "'\(field)' names contact \(id), which does not exist in this account.")
+    }
+
+    static func requireAsset(accountID: Int64, kind: AssetKind, id: Int64, field: String, _ db: Database) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM assets WHERE account_id = ? AND kind = ? AND id = ?", arguments: [accountID, kind.rawValue, id]) == nil else { return }
+        throw DomainError.invalid(field: field, message: "'\(field)' names \(kind.rawValue) \(id), which does not exist in this account.")
+    }
+}
