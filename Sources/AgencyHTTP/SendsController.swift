@@ -11,6 +11,13 @@ struct SendsController {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("sends", use: create)
         group.get("sends", use: list)
+        group.post("campaigns/:id/send", use: sendCampaign)
+    }
+
+    /// Sends a campaign to its lists' subscribers; a sandbox's send cap applies to every recipient.
+    @Sendable func sendCampaign(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let send = try await database.sendCampaign(accountID: try context.requireAccount(), campaignID: try pathID(context, what: "campaign"))
+        return try JSONReply.make(["send": SendBody(send)], status: .created)
     }
 
     struct Envelope: Decodable {

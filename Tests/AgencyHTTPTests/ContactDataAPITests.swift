@@ -68,3 +68,34 @@ struct ContactDataAPITests {
         }
     }
 }
+
+@Suite("Campaigns go through the send path")
+struct CampaignSendTests {
+    /// A campaign reaches its list's subscribers once, is marked sent, and a sandbox's cap refuses it whole.
+    @Test func campaignSendUsesTheSandboxCap() async throws {
+        let service = try await TestService()
+        try await service.test { api in
+            let (id, token) = try await api.fitnessSandbox(agency: service.agencyA)
+            for index in 1...60 {
+                _ = try await api.createContact("m\(index)@example.com", apiToken: token)
+                _ = try await api.request(.post, "/api/3/contactLists", apiToken: token, json: ["contactList": ["contact": "\(index)", "list": "2"]])
+            }
+            let sent = try await api.request(.post, "/api/3/campaigns/1/send", apiToken: token)
+            #expect(sent.status == .created)
+            #expect((sent.json["send"] as? [String: Any])?["recipients"] as? String == "60")
+            #expect((sent.json["send"] as? [String: Any])?["subject"] as? String == "News from the studio")
+            let campaign = try await api.request(.get, "/api/3/campaigns/1", apiToken: token)
+            #expect((campaign.json["campaign"] as? [String: Any])?["status"] as? String == "sent")
+            #expect(try await api.request(.post, "/api/3/campaigns/1/send", apiToken: token).status == .conflict)
+
+            // A second campaign to the same 60 would pass 100 recipients: refused whole, still a draft.
+            _ = try await api.request(.post, "/api/3/campaigns", apiToken: token, json: ["campaign": ["name": "Again", "lists": ["2"], "template": "2"]])
+            let refused = try await api.request(.post, "/api/3/campaigns/2/send", apiToken: token)
+            #expect(refused.firstV3Error?["code"] as? String == "sandbox_send_limit")
+            let account = try await api.request(.get, "/v1/accounts/\(id)", agency: service.agencyA)
+            #expect((account.json["usage"] as? [String: Int])?["sends"] == 60)
+            let draft = try await api.request(.get, "/api/3/campaigns/2", apiToken: token)
+            #expect((draft.json["campaign"] as? [String: Any])?["status"] as? String == "draft")
+        }
+    }
+}
