@@ -28,7 +28,9 @@ struct CreateAgency: AgencyRunnable {
         let id = try await AppDatabase.open(path: database.resolvedPath(context))
             .createAgency(name: name, tokenDigest: Secrets.digest(ofToken: token))
         if json {
-            context.write(#"{"id": \#(id), "name": \#(jsonString(name)), "token": "\#(token)"}"#)
+            let object: [String: Any] = ["id": id, "name": name, "token": token]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            context.write(String(decoding: data, as: UTF8.self))
         } else {
             context.write("Created agency \(id) \"\(name)\".")
             context.write("API token (shown once, store it now): \(token)")
@@ -37,7 +39,3 @@ struct CreateAgency: AgencyRunnable {
     }
 }
 
-/// A string as a JSON literal.
-func jsonString(_ text: String) -> String {
-    String(decoding: (try? JSONSerialization.data(withJSONObject: [text]))?.dropFirst().dropLast() ?? Data("\"\"".utf8), as: UTF8.self)
-}

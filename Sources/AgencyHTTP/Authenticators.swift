@@ -24,11 +24,10 @@ struct AgencyAuthenticator: RouterMiddleware {
 /// `/api/3`: `Api-Token: <account token>`, as ActiveCampaign's API v3 expects.
 struct AccountAuthenticator: RouterMiddleware {
     typealias Context = AppRequestContext
-    static let header = HTTPField.Name.apiToken
     let database: AppDatabase
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let token = request.headers[Self.header], !token.isEmpty,
+        guard let token = request.headers[.apiToken], !token.isEmpty,
               let accountID = try await database.accountID(forTokenDigest: Secrets.digest(ofToken: token))
         else { throw DomainError.unauthorized }
         var context = context

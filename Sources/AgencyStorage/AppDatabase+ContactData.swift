@@ -44,11 +44,41 @@ public struct Deal: Equatable, Sendable {
 public enum ContactLinkKind: String, Sendable {
     case tag, list, field
 
-    var table: String { ["tag": "contact_tags", "list": "contact_lists", "field": "field_values"][rawValue]! }
+    var table: String {
+        switch self {
+        case .tag: "contact_tags"
+        case .list: "contact_lists"
+        case .field: "field_values"
+        }
+    }
+
     var assetColumn: String { "\(rawValue)_id" }
-    var valueColumn: String? { ["list": "status", "field": "value"][rawValue] }
-    public var envelope: String { ["tag": "contactTag", "list": "contactList", "field": "fieldValue"][rawValue]! }
-    var assetKind: AssetKind { AssetKind(rawValue: rawValue)! }
+
+    /// A list link's status or a field link's value; tags carry none.
+    var valueColumn: String? {
+        switch self {
+        case .tag: nil
+        case .list: "status"
+        case .field: "value"
+        }
+    }
+
+    /// v3's envelope key, e.g. `contactTag`.
+    public var envelope: String {
+        switch self {
+        case .tag: "contactTag"
+        case .list: "contactList"
+        case .field: "fieldValue"
+        }
+    }
+
+    var assetKind: AssetKind {
+        switch self {
+        case .tag: .tag
+        case .list: .list
+        case .field: .field
+        }
+    }
 }
 
 extension AppDatabase {
