@@ -9,8 +9,13 @@ public struct Account: Equatable, Sendable {
     public var limits: AccountLimits
     public var usage: AccountUsage
     public var createdAt: String
+    /// The snapshot it was made from, kept after that snapshot is deleted.
+    public var source: AccountSource?
 
-    public init(id: Int64, agencyID: Int64, name: String, kind: AccountKind, limits: AccountLimits, usage: AccountUsage, createdAt: String) {
+    public init(
+        id: Int64, agencyID: Int64, name: String, kind: AccountKind, limits: AccountLimits, usage: AccountUsage,
+        createdAt: String, source: AccountSource? = nil
+    ) {
         self.id = id
         self.agencyID = agencyID
         self.name = name
@@ -18,6 +23,7 @@ public struct Account: Equatable, Sendable {
         self.limits = limits
         self.usage = usage
         self.createdAt = createdAt
+        self.source = source
     }
 }
 

@@ -15,6 +15,8 @@ public enum DomainError: Error, Equatable, Sendable {
     case kindConversion(from: AccountKind, to: AccountKind)
     /// The request conflicts with the current state.
     case conflict(code: String, message: String)
+    /// The request is well-formed but cannot be carried out as asked (e.g. a reused idempotency key).
+    case unprocessable(code: String, message: String)
 
     /// A stable, machine-readable code.
     public var code: String {
@@ -25,14 +27,14 @@ public enum DomainError: Error, Equatable, Sendable {
         case .unauthorized: "unauthorized"
         case .limitReached(let kind, _): kind.errorCode
         case .kindConversion: "account_kind_conversion"
-        case .conflict(let code, _): code
+        case .conflict(let code, _), .unprocessable(let code, _): code
         }
     }
 
     /// One line for a person.
     public var message: String {
         switch self {
-        case .invalid(_, let message), .duplicate(_, let message), .conflict(_, let message):
+        case .invalid(_, let message), .duplicate(_, let message), .conflict(_, let message), .unprocessable(_, let message):
             message
         case .notFound(let what):
             "\(what) not found."

@@ -40,6 +40,8 @@ struct Failure {
         switch error {
         case let error as DomainError:
             self.init(error)
+        case let error as Refusal:
+            self.init(status: error.status, code: error.code, message: error.message)
         case let error as MalformedJSON:
             self.init(status: .badRequest, code: "malformed_json", message: error.message)
         case is NIOTooManyBytesError:
@@ -63,7 +65,7 @@ struct Failure {
             status = .notFound
         case .unauthorized:
             status = .unauthorized
-        case .limitReached:
+        case .limitReached, .unprocessable:
             status = .unprocessableContent
         case .kindConversion, .conflict:
             status = .conflict

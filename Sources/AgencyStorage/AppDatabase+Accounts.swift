@@ -117,8 +117,9 @@ extension AppDatabase {
     static let accountSelect = """
         SELECT a.id, a.agency_id, a.name, a.kind, a.contact_limit, a.send_limit, a.created_at,
                (SELECT count(*) FROM contacts c WHERE c.account_id = a.id) AS contacts,
-               (SELECT count(*) FROM outbox o WHERE o.account_id = a.id) AS sends
-        FROM accounts a
+               (SELECT count(*) FROM outbox o WHERE o.account_id = a.id) AS sends,
+               s.snapshot_id, s.snapshot_name, s.digest, s.activate_automations, s.activate_campaigns
+        FROM accounts a LEFT JOIN account_sources s ON s.account_id = a.id
         """
 
     static func account(id: Int64, agencyID: Int64, _ db: Database) throws -> Account {
@@ -134,7 +135,13 @@ extension AppDatabase {
             kind: AccountKind(rawValue: row["kind"]) ?? .trial,
             limits: AccountLimits(contacts: row["contact_limit"], sends: row["send_limit"]),
             usage: AccountUsage(contacts: row["contacts"], sends: row["sends"]),
-            createdAt: row["created_at"]
+            createdAt: row["created_at"],
+            source: (row["snapshot_id"] as Int64?).map { snapshotID in
+                AccountSource(
+                    snapshotID: snapshotID, snapshotName: row["snapshot_name"], digest: row["digest"],
+                    options: ProvisioningOptions(activateAutomations: row["activate_automations"], activateCampaigns: row["activate_campaigns"])
+                )
+            }
         )
     }
 }

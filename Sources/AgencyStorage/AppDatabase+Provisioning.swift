@@ -1,0 +1,139 @@
+import AgencyDomain
+import Foundation
+import GRDB
+
+/// A client account to make, empty or from a snapshot.
+public struct ProvisionRequest: Sendable {
+    public var agencyID: Int64
+    public var snapshotID: Int64?
+    public var name: String
+    public var kind: AccountKind
+    public var options: ProvisioningOptions
+    public var passwordHash: String
+    public var makeUsername: @Sendable () -> String
+    /// The caller's Idempotency-Key and the digest of its request body, when it sent one.
+    public var idempotency: (key: String, requestDigest: [UInt8])?
+
+    public init(
+        agencyID: Int64, snapshotID: Int64?, name: String, kind: AccountKind, options: ProvisioningOptions,
+        passwordHash: String, makeUsername: @escaping @Sendable () -> String, idempotency: (key: String, requestDigest: [UInt8])?
+    ) {
+        self.agencyID = agencyID
+        self.snapshotID = snapshotID
+        self.name = name
+        self.kind = kind
+        self.options = options
+        self.passwordHash = passwordHash
+        self.makeUsername = makeUsername
+        self.idempotency = idempotency
+    }
+}
+
+/// A provisioned account, or the sealed first reply to a retried request.
+public enum ProvisionOutcome: Sendable {
+    case created(Account, username: String)
+    case replayed(sealedReply: Data)
+}
+
+extension AppDatabase {
+    /// How long a retry with the same Idempotency-Key gets the first reply back.
+    public static let idempotencyWindow: TimeInterval = 24 * 3600
+
+    /// Makes a client account in one transaction: the account and its first user and, from a
+    /// snapshot, every asset and reference (copied as sets, ids unchanged), its contacts and deals if
+    /// the snapshot has them, and its provenance; with an idempotency key, the sealed reply `seal`
+    /// makes. Any failure leaves nothing behind.
+    public func provision(
+        _ request: ProvisionRequest,
+        seal: @escaping @Sendable (Account, String) throws -> Data
+    ) async throws -> ProvisionOutcome {
+        guard request.kind != .sandbox else {
+            throw DomainError.invalid(field: "kind", message: "A snapshot makes client accounts: kind is trial or paid. Create sandboxes with POST /v1/sandboxes.")
+        }
+        return try await writer.write { db in
+            if let idempotency = request.idempotency,
+               let replay = try Self.earlierReply(agencyID: request.agencyID, key: idempotency.key, requestDigest: idempotency.requestDigest, db) {
+                return .replayed(sealedReply: replay)
+            }
+            let accountID = try Self.insertAccount(agencyID: request.agencyID, name: request.name, kind: request.kind, db)
+            let username = try Self.insertUser(accountID: accountID, passwordHash: request.passwordHash, makeUsername: request.makeUsername, db)
+            if let snapshotID = request.snapshotID {
+                try Self.copy(snapshotID: snapshotID, into: accountID, agencyID: request.agencyID, options: request.options, db)
+            }
+            let account = try Self.account(id: accountID, agencyID: request.agencyID, db)
+            if let idempotency = request.idempotency {
+                try db.execute(
+                    sql: "INSERT INTO idempotency_keys (agency_id, key, request_digest, account_id, sealed_reply, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [request.agencyID, idempotency.key, Data(idempotency.requestDigest), accountID, try seal(account, username), Timestamp.now()]
+                )
+            }
+            return .created(account, username: username)
+        }
+    }
+
+    /// Copies the snapshot's contents into the new account and records where they came from.
+    static func copy(snapshotID: Int64, into accountID: Int64, agencyID: Int64, options: ProvisioningOptions, _ db: Database) throws {
+        guard let snapshot = try Row.fetchOne(
+            db, sql: "SELECT lineage_id, name, digest FROM snapshots WHERE id = ? AND agency_id = ?", arguments: [snapshotID, agencyID]
+        ) else { throw DomainError.notFound(what: "Snapshot \(snapshotID)") }
+        let source = AccountSource(snapshotID: snapshotID, snapshotName: snapshot["name"], digest: snapshot["digest"], options: options)
+        let now = Timestamp.now()
+        try db.execute(
+            sql: """
+                INSERT INTO account_sources (account_id, snapshot_id, snapshot_name, digest, activate_automations, activate_campaigns, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [accountID, source.snapshotID, source.snapshotName, source.digest, source.options.activateAutomations, source.options.activateCampaigns, now]
+        )
+        var arguments = Self.provisionedArguments(lineageID: snapshot["lineage_id"], snapshotID: snapshotID, options: options)
+        arguments += ["account": accountID, "now": now]
+        try db.execute(
+            sql: "INSERT INTO assets (account_id, kind, id, name, unique_key, body, created_at, updated_at) "
+                + Self.provisionedAssets(columns: ":account, v.kind, v.id, b.name, b.unique_key, \(Self.provisionedBody), :now, :now"),
+            arguments: arguments
+        )
+        try db.execute(
+            sql: "INSERT INTO asset_references (account_id, from_kind, from_id, pointer, to_kind, to_id) " + Self.visibleVersions
+                + " SELECT :account, v.kind, v.id, r.pointer, r.to_kind, r.to_id FROM visible v JOIN snapshot_blob_references r ON r.blob_id = v.blob_id",
+            arguments: arguments
+        )
+        try db.execute(
+            sql: "INSERT INTO id_sequences (account_id, kind, last_id) SELECT account_id, kind, max(id) FROM assets WHERE account_id = ? GROUP BY kind",
+            arguments: [accountID]
+        )
+        try SnapshotRecords.provision(snapshotID: snapshotID, accountID: accountID, now: now, db)
+    }
+
+    /// The sealed first reply for this key, nil when the key is new. The same key with another
+    /// body is refused: the caller is reusing a key by mistake.
+    static func earlierReply(agencyID: Int64, key: String, requestDigest: [UInt8], _ db: Database) throws -> Data? {
+        let cutoff = Timestamp.string(from: Date().addingTimeInterval(-idempotencyWindow))
+        try db.execute(sql: "DELETE FROM idempotency_keys WHERE agency_id = ? AND created_at < ?", arguments: [agencyID, cutoff])
+        guard let row = try Row.fetchOne(db, sql: "SELECT request_digest, sealed_reply FROM idempotency_keys WHERE agency_id = ? AND key = ?", arguments: [agencyID, key]) else {
+            return nil
+        }
+        guard Secrets.constantTimeEquals([UInt8](row["request_digest"] as Data), requestDigest) else {
+            throw DomainError.unprocessable(
+                code: "idempotency_key_reused",
+                message: "This Idempotency-Key was already used with a different request body; use a new key for a new request."
+            )
+        }
+        return row["sealed_reply"]
+    }
+
+    /// The asset rows an account provisioned from the snapshot holds, as `SELECT columns FROM …`
+    /// over the visible versions `v` joined with their blobs `b`.
+    static func provisionedAssets(columns: String) -> String {
+        visibleVersions + " SELECT \(columns) FROM visible v JOIN snapshot_blobs b ON b.id = v.blob_id"
+    }
+
+    /// The body as provisioned: the inert form unless the options keep the kind active.
+    static let provisionedBody = """
+        CASE WHEN (v.kind = 'automation' AND NOT :activateAutomations) OR (v.kind = 'campaign' AND NOT :activateCampaigns)
+             THEN coalesce(b.inert_body, b.body) ELSE b.body END
+        """
+
+    static func provisionedArguments(lineageID: Int64, snapshotID: Int64, options: ProvisioningOptions) -> StatementArguments {
+        ["lineage": lineageID, "snapshot": snapshotID, "activateAutomations": options.activateAutomations, "activateCampaigns": options.activateCampaigns]
+    }
+}
