@@ -72,6 +72,7 @@ let package = Package(
             name: "AgencyHTTPTests",
             dependencies: [
                 "AgencyHTTP", "AgencyStorage", "AgencyDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 struct AccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -6,7 +7,7 @@ struct AccountCommand: AsyncParsableCommand {
         abstract: "Client accounts (trial, paid) and every account of the agency.",
         subcommands: [
             CreateAccount.self, ListAccounts.self, ShowAccount.self, DeleteAccount.self, AccountToken.self,
-            ExportAccount.self, ApplyBundle.self,
+            ExportAccount.self, ApplyBundle.self, VerifyAccount.self,
         ]
     )
 }
@@ -14,19 +15,69 @@ struct AccountCommand: AsyncParsableCommand {
 struct CreateAccount: AgencyRunnable {
     static let configuration = CommandConfiguration(
         commandName: "create",
-        abstract: "Create a client account and print its login credentials once.",
-        discussion: "Example:\n  $ agency account create \"Acme Gym\" --kind paid"
+        abstract: "Create a client account, blank or from a snapshot, and print its login credentials once.",
+        discussion: """
+            With --snapshot, every asset of the snapshot is copied in one transaction; automations arrive
+            inactive and campaigns as drafts unless asked otherwise. Pass --idempotency-key to make a retry
+            safe: the same key and request print the first account again instead of making a second.
+
+            Example:
+              $ agency account create "Acme Gym" --snapshot 3 --kind paid --idempotency-key acme-gym
+            """
     )
 
     @Argument(help: "The account's name.") var name: String
     @Option(help: "trial or paid.") var kind = "trial"
+    @Option(help: "The snapshot to make the account from.") var snapshot: Int?
+    @Option(help: "A key of your choosing that makes retries of this request safe.") var idempotencyKey: String?
+    @Flag(help: "Keep automations active as they were in the sandbox.") var activateAutomations = false
+    @Flag(help: "Keep campaigns' status as it was in the sandbox.") var activateCampaigns = false
     @OptionGroup var service: ServiceOptions
 
     func run(in context: CLIContext) async throws {
-        let reply = try await service.client(context).send("POST", "/v1/accounts", body: ["name": name, "kind": kind])
+        var body: [String: Any] = ["name": name, "kind": kind]
+        if let snapshot {
+            body["snapshot_id"] = snapshot
+            body["activate_automations"] = activateAutomations
+            body["activate_campaigns"] = activateCampaigns
+        }
+        let headers = idempotencyKey.map { ["Idempotency-Key": $0] } ?? [:]
+        let reply = try await service.client(context).send("POST", "/v1/accounts", body: body, headers: headers)
         if service.json { return context.write(reply.prettyJSON) }
-        context.write("Created " + AccountOutput.summary(reply.object))
+        context.write("Created " + AccountOutput.summary(reply.object) + AccountOutput.origin(reply.object))
         AccountOutput.credentials(reply.object).forEach(context.write)
+    }
+}
+
+struct VerifyAccount: AgencyRunnable {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check that every reference in an account lands, and that it still equals its snapshot.",
+        discussion: "Exits non-zero when a reference dangles or the account differs from its snapshot.\n\nExample:\n  $ agency account verify 12"
+    )
+
+    @Argument(help: "The account id.") var id: Int
+    @OptionGroup var service: ServiceOptions
+
+    func run(in context: CLIContext) async throws {
+        let reply = try await service.client(context).send("GET", "/v1/accounts/\(id)/verify")
+        let check = reply.object
+        if service.json {
+            context.write(reply.prettyJSON)
+        } else {
+            let assets = check["assets_checked"] as? Int ?? 0
+            let references = check["references_checked"] as? Int ?? 0
+            let intact = check["references_intact"] as? Bool == true
+            context.write("Account \(id): \(assets) assets, \(references) references, " + (intact ? "none dangling." : "some dangling:"))
+            (check["dangling"] as? [String] ?? []).forEach { context.write("  " + $0) }
+            switch check["equals_snapshot"] as? Bool {
+            case true?: context.write("Equals snapshot \((check["source"] as? [String: Any])?["snapshot_id"] ?? "?").")
+            case false?: context.write("Differs from its snapshot:")
+            case nil: context.write(check["source"] is NSNull ? "Not made from a snapshot." : "Its snapshot has been deleted; nothing to compare with.")
+            }
+            (check["differences"] as? [String] ?? []).forEach { context.write("  " + $0) }
+        }
+        if check["ok"] as? Bool != true { throw CLIError("Account \(id) did not verify.") }
     }
 }
 

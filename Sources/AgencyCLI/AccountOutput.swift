@@ -17,7 +17,16 @@ enum AccountOutput {
             lines.append("  \(key): \(used) of \(limit)")
         }
         if let created = account["created_at"] as? String { lines.append("  created: \(created)") }
+        if let source = account["source"] as? [String: Any] {
+            lines.append("  from snapshot \(source["snapshot_id"] ?? "?") \"\(source["snapshot_name"] as? String ?? "")\" (\(source["digest"] as? String ?? ""))")
+        }
         return lines
+    }
+
+    /// " from snapshot 3" for an account made from one, else nothing.
+    static func origin(_ account: [String: Any]) -> String {
+        guard let source = account["source"] as? [String: Any] else { return "" }
+        return " from snapshot \(source["snapshot_id"] ?? "?") \"\(source["snapshot_name"] as? String ?? "")\""
     }
 
     /// Credentials are printed once, with a warning, because the service will never show the password again.

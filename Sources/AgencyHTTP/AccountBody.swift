@@ -35,6 +35,8 @@ struct AccountBody: Encodable {
     var usage: Usage
     var created_at: String
     var credentials: CredentialsBody?
+    /// The snapshot the account was made from; null for sandboxes and empty accounts.
+    var source: SourceBody?
 
     init(_ account: Account, credentials: CredentialsBody? = nil) {
         id = account.id
@@ -44,7 +46,22 @@ struct AccountBody: Encodable {
         usage = Usage(contacts: account.usage.contacts, sends: account.usage.sends)
         created_at = account.createdAt
         self.credentials = credentials
+        source = account.source.map(SourceBody.init)
     }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(limits, forKey: .limits)
+        try container.encode(usage, forKey: .usage)
+        try container.encode(created_at, forKey: .created_at)
+        try container.encodeIfPresent(credentials, forKey: .credentials)
+        try container.encode(source, forKey: .source)
+    }
+
+    enum CodingKeys: String, CodingKey { case id, name, kind, limits, usage, created_at, credentials, source }
 }
 
 /// A page of a list in the agency API.

@@ -16,6 +16,7 @@ struct AccountsController {
         group.patch("accounts/:id", use: update)
         group.delete("accounts/:id", use: delete)
         group.post("accounts/:id/tokens", use: createToken)
+        group.get("accounts/:id/verify", use: verify)
     }
 
     struct SandboxRequest: Decodable {
@@ -25,6 +26,9 @@ struct AccountsController {
     struct AccountRequest: Decodable {
         var name: String?
         var kind: String?
+        var snapshot_id: FlexibleID?
+        var activate_automations: Bool?
+        var activate_campaigns: Bool?
     }
 
     struct UpdateRequest: Decodable {
@@ -37,13 +41,94 @@ struct AccountsController {
         return try await create(name: body.name, kind: .sandbox, context: context)
     }
 
+    /// A client account, empty or made from a snapshot. With an `Idempotency-Key`, a retry of the same
+    /// request gets the first reply (credentials included) and makes nothing new.
     @Sendable func createClientAccount(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try await request.decodeJSON(AccountRequest.self)
+        let agencyID = try context.requireAgency()
+        let data = try await request.bodyData()
+        let json = try Request.decodeJSON(JSONValue.self, from: data)
+        let body = try Request.decodeJSON(AccountRequest.self, from: data)
         let kind = try AccountKind.parse(body.kind ?? "", field: "kind")
         guard kind != .sandbox else {
             throw DomainError.invalid(field: "kind", message: "Sandboxes are created with POST /v1/sandboxes; here kind is 'trial' or 'paid'.")
         }
-        return try await create(name: body.name, kind: kind, context: context)
+        let name = try AccountName.validated(body.name)
+        let key = try request.headers[.idempotencyKey].map(IdempotentReply.validatedKey)
+        let token = context.agencyToken ?? ""
+        let password = Secrets.newPassword()
+        let passwordHash = try await hasher.hash(password)
+        let loginURL = settings.loginURL
+        let outcome = try await database.provision(
+            ProvisionRequest(
+                agencyID: agencyID, snapshotID: body.snapshot_id?.value, name: name, kind: kind,
+                options: ProvisioningOptions(activateAutomations: body.activate_automations ?? false, activateCampaigns: body.activate_campaigns ?? false),
+                passwordHash: passwordHash, makeUsername: { Username.make(fromAccountName: name) },
+                idempotency: key.map { ($0, IdempotentReply.requestDigest(json)) }
+            ),
+            seal: { account, username in
+                let reply = Self.createdReply(account, username: username, password: password, loginURL: loginURL)
+                return try IdempotentReply.seal(try JSONReply.encoder.encode(reply), token: token, idempotencyKey: key ?? "")
+            }
+        )
+        switch outcome {
+        case .created(let account, let username):
+            return try JSONReply.make(Self.createdReply(account, username: username, password: password, loginURL: loginURL), status: .created)
+        case .replayed(let sealed):
+            guard let key, let reply = IdempotentReply.open(sealed, token: token, idempotencyKey: key) else {
+                throw DomainError.conflict(
+                    code: "idempotency_key_in_use",
+                    message: "This Idempotency-Key was used by another agency token; retry with the token that sent the first request."
+                )
+            }
+            var headers = HTTPFields()
+            headers[.idempotentReplayed] = "true"
+            headers[.contentType] = "application/json; charset=utf-8"
+            return Response(status: .created, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: reply)))
+        }
+    }
+
+    static func createdReply(_ account: Account, username: String, password: String, loginURL: String) -> AccountBody {
+        AccountBody(account, credentials: AccountBody.CredentialsBody(login_url: loginURL, username: username, password: password))
+    }
+
+    /// Proves the account holds no dangling reference and, while its snapshot exists, equals it.
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let check = try await database.verifyAccount(id: try pathID(context, what: "Account"), agencyID: try context.requireAgency())
+        struct Reply: Encodable {
+            var account_id: Int64
+            var ok: Bool
+            var references_intact: Bool
+            var equals_snapshot: Bool?
+            var snapshot_exists: Bool
+            var source: SourceBody?
+            var assets_checked: Int
+            var references_checked: Int
+            var dangling: [String]
+            var differences: [String]
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(account_id, forKey: .account_id)
+                try container.encode(ok, forKey: .ok)
+                try container.encode(references_intact, forKey: .references_intact)
+                try container.encode(equals_snapshot, forKey: .equals_snapshot)
+                try container.encode(snapshot_exists, forKey: .snapshot_exists)
+                try container.encode(source, forKey: .source)
+                try container.encode(assets_checked, forKey: .assets_checked)
+                try container.encode(references_checked, forKey: .references_checked)
+                try container.encode(dangling, forKey: .dangling)
+                try container.encode(differences, forKey: .differences)
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case account_id, ok, references_intact, equals_snapshot, snapshot_exists, source, assets_checked, references_checked, dangling, differences
+            }
+        }
+        return try JSONReply.make(Reply(
+            account_id: check.accountID, ok: check.ok, references_intact: check.referencesIntact, equals_snapshot: check.equalsSnapshot,
+            snapshot_exists: check.snapshotExists, source: check.source.map(SourceBody.init), assets_checked: check.assetsChecked,
+            references_checked: check.referencesChecked, dangling: check.dangling, differences: check.differences
+        ))
     }
 
     /// Generates the credentials, hashes the password off the event loop, then stores the account.

@@ -6,6 +6,8 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `AgencyAuthenticator` on `/v1` routes.
     public var agencyID: Int64?
+    /// The agency token itself, kept for this request only: it keys sealed idempotent replies.
+    var agencyToken: String?
     /// Set by `AccountAuthenticator` on `/api/3` routes.
     public var accountID: Int64?
 

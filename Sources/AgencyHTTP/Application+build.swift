@@ -39,6 +39,7 @@ public func buildRouter(database: AppDatabase, settings: ServiceSettings) -> Rou
     let agencyAPI = router.group("v1").add(middleware: AgencyAuthenticator(database: database))
     AccountsController(database: database, settings: settings, hasher: hasher).addRoutes(to: agencyAPI)
     BundlesController(database: database).addRoutes(to: agencyAPI)
+    SnapshotsController(database: database).addRoutes(to: agencyAPI)
 
     let accountAPI = router.group("api/3").add(middleware: AccountAuthenticator(database: database))
     ContactsController(database: database).addRoutes(to: accountAPI)

@@ -17,6 +17,7 @@ struct AgencyAuthenticator: RouterMiddleware {
         }
         var context = context
         context.agencyID = agencyID
+        context.agencyToken = token
         return try await next(request, context)
     }
 }
@@ -39,4 +40,6 @@ struct AccountAuthenticator: RouterMiddleware {
 extension HTTPField.Name {
     /// ActiveCampaign API v3's authentication header.
     static let apiToken = HTTPField.Name("Api-Token")!
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
 }

@@ -14,10 +14,18 @@ extension Request {
     /// Reads and decodes a JSON body. Syntax errors answer 400; a field of the wrong type or
     /// a missing required field answers 422 naming the field.
     func decodeJSON<T: Decodable>(_ type: T.Type, limit: Int = defaultBodyLimit) async throws -> T {
+        try Self.decodeJSON(T.self, from: try await bodyData(limit: limit))
+    }
+
+    /// The whole body, refused with 413 past `limit`.
+    func bodyData(limit: Int = defaultBodyLimit) async throws -> Data {
         var request = self
-        let buffer = try await request.collectBody(upTo: limit)
+        return Data(buffer: try await request.collectBody(upTo: limit))
+    }
+
+    static func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+            return try JSONDecoder().decode(T.self, from: data)
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
             throw MalformedJSON(message: "The request body is not valid JSON.")
         } catch DecodingError.keyNotFound(let key, let context) {

@@ -1,0 +1,77 @@
+import AgencyDomain
+import AgencyStorage
+import Hummingbird
+
+/// `/v1/snapshots`: immutable copies of sandboxes. They are created, read, verified and deleted;
+/// never edited.
+struct SnapshotsController {
+    let database: AppDatabase
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("snapshots", use: create)
+        group.get("snapshots", use: list)
+        group.get("snapshots/:id", use: show)
+        group.delete("snapshots/:id", use: delete)
+        group.put("snapshots/:id", use: refuseEdit)
+        group.patch("snapshots/:id", use: refuseEdit)
+        group.post("snapshots/:id/verify", use: verify)
+    }
+
+    struct CreateRequest: Decodable {
+        var sandbox_id: FlexibleID?
+        var name: String?
+        var include: [String]?
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(CreateRequest.self)
+        guard let sandboxID = body.sandbox_id?.value else {
+            throw DomainError.invalid(field: "sandbox_id", message: "'sandbox_id' is required: the sandbox to take the snapshot of.")
+        }
+        let snapshot = try await database.createSnapshot(
+            agencyID: try context.requireAgency(), sandboxID: sandboxID,
+            name: try AccountName.validated(body.name), includes: try SnapshotInclude.parse(body.include ?? [])
+        )
+        return try JSONReply.make(SnapshotBody(snapshot), status: .created)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let page = Page(request)
+        let query = SnapshotQuery(name: request.query("name"), sandboxID: request.query("sandbox_id").flatMap { Int64($0) }, page: page)
+        let (snapshots, total) = try await database.snapshots(agencyID: try context.requireAgency(), query: query)
+        struct Reply: Encodable { var snapshots: [SnapshotBody]; var meta: ListMeta }
+        return try JSONReply.make(Reply(snapshots: snapshots.map { SnapshotBody($0, withManifest: false) }, meta: ListMeta(total: total, page: page)))
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let snapshot = try await database.snapshot(id: try pathID(context, what: "Snapshot"), agencyID: try context.requireAgency())
+        return try JSONReply.make(SnapshotBody(snapshot))
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await database.deleteSnapshot(id: try pathID(context, what: "Snapshot"), agencyID: try context.requireAgency())
+        return Response(status: .noContent)
+    }
+
+    @Sendable func refuseEdit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        throw Refusal(
+            status: .methodNotAllowed, code: "snapshot_immutable",
+            message: "A snapshot cannot be changed. Edit the sandbox and take a new snapshot instead."
+        )
+    }
+
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let check = try await database.verifySnapshot(id: try pathID(context, what: "Snapshot"), agencyID: try context.requireAgency())
+        struct Reply: Encodable {
+            var snapshot_id: Int64
+            var ok: Bool
+            var digest: String
+            var recomputed_digest: String
+            var problems: [String]
+        }
+        return try JSONReply.make(Reply(
+            snapshot_id: check.snapshotID, ok: check.ok, digest: check.expectedDigest,
+            recomputed_digest: check.actualDigest, problems: check.problems
+        ))
+    }
+}
