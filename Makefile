@@ -1,5 +1,5 @@
 # Everyday commands; each mirrors a line of the README.
-.PHONY: run test build release spec
+.PHONY: run test build release spec bench
 
 run:            ## start the service on ./agency.sqlite (created and migrated on first start)
 	swift run agency serve
@@ -15,3 +15,8 @@ release:        ## an optimised binary in .build/release/agency
 
 spec:           ## validate docs/openapi.yaml against the OpenAPI 3.1 schema (needs openapi-spec-validator)
 	python3 -c "import yaml; from openapi_spec_validator import validate; validate(yaml.safe_load(open('docs/openapi.yaml'))); print('docs/openapi.yaml is valid')"
+
+bench:          ## release-mode benchmarks (needs wrk: apt-get install wrk); paste the output into docs/benchmarks.md
+	swift build -c release --product agency
+	swift build -c release --product agency-bench
+	.build/release/agency-bench $(BENCH_ARGS)

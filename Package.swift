@@ -63,10 +63,22 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "agency", dependencies: ["AgencyCLI"]),
+        // The benchmark's large sandbox, shared by the benchmark and the test that checks it.
+        .target(name: "AgencyBenchSupport", dependencies: ["AgencyDomain", "AgencyStorage"]),
+        // Release-mode benchmarks (`make bench`); not run by CI.
+        .executableTarget(
+            name: "agency-bench",
+            dependencies: [
+                "AgencyBenchSupport", "AgencyDomain", "AgencyStorage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
         .testTarget(name: "AgencyDomainTests", dependencies: ["AgencyDomain"]),
         .testTarget(
             name: "AgencyStorageTests",
-            dependencies: ["AgencyStorage", "AgencyDomain", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["AgencyStorage", "AgencyDomain", "AgencyBenchSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "AgencyHTTPTests",

@@ -1,0 +1,17 @@
+// Release-mode benchmarks for snapshots and provisioning (issue 5). Run with `make bench`; the figures
+// go to stdout as Markdown, ready for docs/benchmarks.md. Not a test: CI does not run it.
+import Foundation
+
+let arguments = CommandLine.arguments.dropFirst()
+let options = BenchOptions(
+    runs: Int(value(after: "--runs") ?? "") ?? 5,
+    accounts: Int(value(after: "--accounts") ?? "") ?? 1_000,
+    snapshots: Int(value(after: "--snapshots") ?? "") ?? 100,
+    wrkSeconds: Int(value(after: "--wrk-seconds") ?? "") ?? 10
+)
+try await Benchmarks(options: options).run()
+
+func value(after flag: String) -> String? {
+    guard let index = arguments.firstIndex(of: flag), arguments.index(after: index) < arguments.endIndex else { return nil }
+    return arguments[arguments.index(after: index)]
+}
