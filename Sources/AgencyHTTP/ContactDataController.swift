@@ -24,7 +24,7 @@ struct ContactDataController {
         group.put("fieldValues/:id") { request, context in try await updateFieldValue(request, context) }
         group.post("deals") { request, context in try await createDeal(request, context) }
         group.get("deals") { request, context in try await listDeals(request, context) }
-        group.get("deals/:id") { _, context in try await dealReply(try await database.deal(accountID: try context.requireAccount(), id: try pathID(context, what: "deal"))) }
+        group.get("deals/:id") { _, context in try dealReply(try await database.deal(accountID: try context.requireAccount(), id: try pathID(context, what: "deal"))) }
         group.put("deals/:id") { request, context in try await updateDeal(request, context) }
         group.delete("deals/:id") { _, context in
             try await database.deleteDeal(accountID: try context.requireAccount(), id: try pathID(context, what: "deal"))

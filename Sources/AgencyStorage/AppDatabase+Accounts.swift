@@ -45,7 +45,7 @@ extension AppDatabase {
 
     /// The agency's accounts, newest first, optionally of one kind.
     public func accounts(agencyID: Int64, kind: AccountKind?, page: Page) async throws -> (accounts: [Account], total: Int) {
-        try await writer.read { db in
+        try quickRead { db in
             let filter = kind == nil ? "" : " AND a.kind = :kind"
             let arguments: StatementArguments = ["agency": agencyID, "kind": kind?.rawValue, "limit": page.limit, "offset": page.offset]
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM accounts a WHERE a.agency_id = :agency" + filter, arguments: arguments)!
@@ -60,7 +60,7 @@ extension AppDatabase {
 
     /// One account of the agency; another agency's account is not found, exactly like a missing one.
     public func account(id: Int64, agencyID: Int64) async throws -> Account {
-        try await writer.read { db in try Self.account(id: id, agencyID: agencyID, db) }
+        try quickRead { db in try Self.account(id: id, agencyID: agencyID, db) }
     }
 
     /// Renames an account or changes its kind. Conversions to or from a sandbox are refused.
@@ -83,6 +83,7 @@ extension AppDatabase {
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM accounts WHERE id = ? AND agency_id = ?", arguments: [id, agencyID])
             if db.changesCount == 0 { throw DomainError.notFound(what: "Account \(id)") }
+            tokens.removeAll()  // its tokens go with it, also from the cache
         }
     }
 
@@ -108,7 +109,7 @@ extension AppDatabase {
 
     /// The account and password hash of a login name, if it exists.
     public func user(named username: String) async throws -> (accountID: Int64, passwordHash: String)? {
-        try await writer.read { db in
+        try quickRead { db in
             try Row.fetchOne(db, sql: "SELECT account_id, password_hash FROM account_users WHERE username = ?", arguments: [username])
                 .map { ($0[0], $0[1]) }
         }

@@ -20,21 +20,21 @@ extension AppDatabase {
 
     /// The agency an API token belongs to, looked up by the token's digest.
     public func agencyID(forTokenDigest digest: [UInt8]) async throws -> Int64? {
-        try await writer.read { db in
-            try Self.owner(of: digest, sql: "SELECT agency_id, digest FROM agency_tokens WHERE digest = ?", db)
+        try tokens.owner(table: "agency_tokens", digest: digest) {
+            try quickRead { db in try Self.owner(of: digest, sql: "SELECT agency_id, digest FROM agency_tokens WHERE digest = ?", db) }
         }
     }
 
     /// The account a per-account API token opens, looked up by the token's digest.
     public func accountID(forTokenDigest digest: [UInt8]) async throws -> Int64? {
-        try await writer.read { db in
-            try Self.owner(of: digest, sql: "SELECT account_id, digest FROM account_tokens WHERE digest = ?", db)
+        try tokens.owner(table: "account_tokens", digest: digest) {
+            try quickRead { db in try Self.owner(of: digest, sql: "SELECT account_id, digest FROM account_tokens WHERE digest = ?", db) }
         }
     }
 
     /// The index finds the row; the stored digest is then compared in constant time as well.
     static func owner(of digest: [UInt8], sql: String, _ db: Database) throws -> Int64? {
-        guard let row = try Row.fetchOne(db, sql: sql, arguments: [Data(digest)]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [Data(digest)]) else { return nil }
         let stored: Data = row[1]
         return Secrets.constantTimeEquals(Array(stored), digest) ? row[0] : nil
     }

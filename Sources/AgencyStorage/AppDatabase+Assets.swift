@@ -47,12 +47,12 @@ extension AppDatabase {
     }
 
     public func asset(accountID: Int64, kind: AssetKind, id: Int64) async throws -> Asset {
-        try await writer.read { db in try Self.asset(accountID: accountID, kind: kind, id: id, db) }
+        try quickRead { db in try Self.asset(accountID: accountID, kind: kind, id: id, db) }
     }
 
     /// Filters compare a top-level field of the body exactly; search matches the name anywhere.
     public func assets(accountID: Int64, kind: AssetKind, query: AssetQuery) async throws -> (assets: [Asset], total: Int) {
-        try await writer.read { db in
+        try quickRead { db in
             var conditions = ["account_id = ?", "kind = ?"]
             var arguments: StatementArguments = [accountID, kind.rawValue]
             for (field, value) in query.filters.sorted(by: { $0.key < $1.key }) {
@@ -98,7 +98,7 @@ extension AppDatabase {
 
     /// What uses this asset, and what it uses.
     public func references(accountID: Int64, kind: AssetKind, id: Int64) async throws -> (usedBy: [ReferenceEdge], uses: [ReferenceEdge]) {
-        try await writer.read { db in
+        try quickRead { db in
             _ = try Self.asset(accountID: accountID, kind: kind, id: id, db)
             let uses = try Row.fetchAll(
                 db,
@@ -115,7 +115,7 @@ extension AppDatabase {
 
     /// The stages of each pipeline, in stage order, for v3's `dealGroup.stages`.
     public func stageIDs(accountID: Int64, groupIDs: [Int64]) async throws -> [Int64: [Int64]] {
-        try await writer.read { db in
+        try quickRead { db in
             var result: [Int64: [Int64]] = [:]
             let rows = try Row.fetchAll(
                 db,

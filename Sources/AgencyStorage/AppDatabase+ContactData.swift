@@ -116,7 +116,7 @@ extension AppDatabase {
 
     /// Links of one contact, or of the whole account when `contactID` is nil.
     public func links(_ kind: ContactLinkKind, accountID: Int64, contactID: Int64?, page: Page) async throws -> (links: [ContactLink], total: Int) {
-        try await writer.read { db in
+        try quickRead { db in
             if let contactID { try Self.requireContact(accountID: accountID, id: contactID, field: nil, db) }
             let filter = contactID == nil ? "" : " AND contact_id = :contact"
             let arguments: StatementArguments = ["account": accountID, "contact": contactID, "limit": page.limit, "offset": page.offset]
@@ -127,7 +127,7 @@ extension AppDatabase {
     }
 
     public func link(_ kind: ContactLinkKind, accountID: Int64, id: Int64) async throws -> ContactLink {
-        try await writer.read { db in try Self.link(kind, accountID: accountID, id: id, db) }
+        try quickRead { db in try Self.link(kind, accountID: accountID, id: id, db) }
     }
 
     public func unlink(_ kind: ContactLinkKind, accountID: Int64, id: Int64) async throws {
@@ -139,7 +139,7 @@ extension AppDatabase {
 
     /// Contacts subscribed (status 1) to a list, for v3's `GET /contacts?listid=`.
     public func contacts(accountID: Int64, subscribedTo listID: Int64, page: Page) async throws -> (contacts: [Contact], total: Int) {
-        try await writer.read { db in
+        try quickRead { db in
             let join = " FROM contacts c JOIN contact_lists l ON l.account_id = c.account_id AND l.contact_id = c.id WHERE c.account_id = ? AND l.list_id = ? AND l.status = 1"
             let total = try Int.fetchOne(db, sql: "SELECT count(*)" + join, arguments: [accountID, listID])!
             let rows = try Row.fetchAll(

@@ -21,7 +21,7 @@ extension AppDatabase {
     }
 
     public func contacts(accountID: Int64, email: String?, page: Page) async throws -> (contacts: [Contact], total: Int) {
-        try await writer.read { db in
+        try quickRead { db in
             let filter = email == nil ? "" : " AND email = :email COLLATE NOCASE"
             let arguments: StatementArguments = ["account": accountID, "email": email, "limit": page.limit, "offset": page.offset]
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM contacts WHERE account_id = :account" + filter, arguments: arguments)!
@@ -35,7 +35,7 @@ extension AppDatabase {
     }
 
     public func contact(accountID: Int64, id: Int64) async throws -> Contact {
-        try await writer.read { db in try Self.contact(accountID: accountID, id: id, db) }
+        try quickRead { db in try Self.contact(accountID: accountID, id: id, db) }
     }
 
     public func updateContact(accountID: Int64, id: Int64, _ draft: ContactDraft) async throws -> Contact {

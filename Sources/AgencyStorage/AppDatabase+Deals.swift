@@ -34,12 +34,12 @@ extension AppDatabase {
     }
 
     public func deal(accountID: Int64, id: Int64) async throws -> Deal {
-        try await writer.read { db in try Self.deal(accountID: accountID, id: id, db) }
+        try quickRead { db in try Self.deal(accountID: accountID, id: id, db) }
     }
 
     /// Deals, optionally in one stage (v3's `filters[stage]`).
     public func deals(accountID: Int64, stageID: Int64?, page: Page) async throws -> (deals: [Deal], total: Int) {
-        try await writer.read { db in
+        try quickRead { db in
             let filter = stageID == nil ? "" : " AND d.stage_id = :stage"
             let arguments: StatementArguments = ["account": accountID, "stage": stageID, "limit": page.limit, "offset": page.offset]
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM deals d WHERE d.account_id = :account" + filter, arguments: arguments)!

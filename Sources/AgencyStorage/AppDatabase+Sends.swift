@@ -74,7 +74,7 @@ extension AppDatabase {
 
     /// The account's sends, newest first.
     public func sends(accountID: Int64, page: Page) async throws -> (sends: [EmailSend], total: Int) {
-        try await writer.read { db in
+        try quickRead { db in
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM email_sends WHERE account_id = ?", arguments: [accountID])!
             let rows = try Row.fetchAll(
                 db,

@@ -69,7 +69,7 @@ extension AppDatabase {
 
     /// The agency's snapshots, newest first.
     public func snapshots(agencyID: Int64, query: SnapshotQuery) async throws -> (snapshots: [Snapshot], total: Int) {
-        try await writer.read { db in
+        try quickRead { db in
             var filter = " WHERE agency_id = :agency"
             if query.name != nil { filter += " AND name LIKE '%' || :name || '%'" }
             if query.sandboxID != nil { filter += " AND source_account_id = :sandbox" }
@@ -84,7 +84,7 @@ extension AppDatabase {
 
     /// One snapshot of the agency; another agency's snapshot is not found, like a missing one.
     public func snapshot(id: Int64, agencyID: Int64) async throws -> Snapshot {
-        try await writer.read { db in try Self.snapshot(id: id, agencyID: agencyID, db) }
+        try quickRead { db in try Self.snapshot(id: id, agencyID: agencyID, db) }
     }
 
     /// Deletes a snapshot for good, with every version and body no other snapshot still holds.

@@ -6,6 +6,7 @@ import GRDB
 /// Migrated when opened; every SQL statement of the product lives in this module.
 public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
+    let tokens = TokenCache()
 
     /// Wraps a connection and applies every pending migration.
     public init(_ writer: any DatabaseWriter) throws {
@@ -21,6 +22,15 @@ public struct AppDatabase: Sendable {
     /// A private in-memory database, for tests and tools.
     public static func inMemory() throws -> AppDatabase {
         try AppDatabase(DatabaseQueue(configuration: configuration()))
+    }
+
+    /// Runs a short read on the calling thread. For one or two indexed queries this costs a fraction
+    /// of a hop to GRDB's reader queue and back, the main cost of a read request otherwise. It is safe
+    /// to block for that long: readers never wait for the writer in WAL mode, and no reader is held
+    /// across a suspension point, so the reader pool cannot deadlock. Long reads (verify, export) and
+    /// all writes keep GRDB's async path.
+    func quickRead<T>(_ block: (Database) throws -> T) throws -> T {
+        try writer.read(block)
     }
 
     /// The names of the migrations that have been applied, oldest first.

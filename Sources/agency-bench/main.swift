@@ -7,7 +7,8 @@ let options = BenchOptions(
     runs: Int(value(after: "--runs") ?? "") ?? 5,
     accounts: Int(value(after: "--accounts") ?? "") ?? 1_000,
     snapshots: Int(value(after: "--snapshots") ?? "") ?? 100,
-    wrkSeconds: Int(value(after: "--wrk-seconds") ?? "") ?? 10
+    wrkSeconds: Int(value(after: "--wrk-seconds") ?? "") ?? 10,
+    sections: Set((value(after: "--only") ?? "2,3,4,5").split(separator: ",").compactMap { Int($0) })
 )
 try await Benchmarks(options: options).run()
 
