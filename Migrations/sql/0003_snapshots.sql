@@ -33,7 +33,9 @@ CREATE TABLE snapshots (
     name               TEXT NOT NULL CHECK (length(trim(name)) > 0),
     includes           TEXT NOT NULL CHECK (json_valid(includes)),   -- ["contacts", "deals"] or fewer
     contents           TEXT NOT NULL CHECK (json_valid(contents)),   -- {"tags": 4, ...}
-    omitted            TEXT NOT NULL CHECK (json_valid(omitted)),    -- [{asset_kind, asset_id, location, source}]
+    -- The images left out. The list itself is read from the bodies' own lists (snapshot_blobs.omitted),
+    -- so that it is not stored again with every snapshot.
+    omitted_count      INTEGER NOT NULL,
     digest             TEXT NOT NULL,
     created_at         TEXT NOT NULL
 );

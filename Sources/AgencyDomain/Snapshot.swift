@@ -7,13 +7,15 @@ public struct Snapshot: Equatable, Sendable {
     public var includes: [SnapshotInclude]
     /// How many of each kind it holds, keyed by the per-account API's path (`tags`, `contacts`, …).
     public var contents: [String: Int]
+    /// The images left out; empty in lists, where only `omittedCount` is read.
     public var omitted: [OmittedImage]
+    public var omittedCount: Int
     public var digest: String
     public var createdAt: String
 
     public init(
         id: Int64, agencyID: Int64, sourceAccountID: Int64, name: String, includes: [SnapshotInclude],
-        contents: [String: Int], omitted: [OmittedImage], digest: String, createdAt: String
+        contents: [String: Int], omitted: [OmittedImage], omittedCount: Int, digest: String, createdAt: String
     ) {
         self.id = id
         self.agencyID = agencyID
@@ -22,6 +24,7 @@ public struct Snapshot: Equatable, Sendable {
         self.includes = includes
         self.contents = contents
         self.omitted = omitted
+        self.omittedCount = omittedCount
         self.digest = digest
         self.createdAt = createdAt
     }

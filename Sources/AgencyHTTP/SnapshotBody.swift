@@ -21,7 +21,7 @@ struct SnapshotBody: Encodable {
         digest = snapshot.digest
         includes = snapshot.includes.map(\.rawValue)
         contents = snapshot.contents
-        omitted_count = snapshot.omitted.count
+        omitted_count = snapshot.omittedCount
         omitted = withManifest ? snapshot.omitted : nil
     }
 }

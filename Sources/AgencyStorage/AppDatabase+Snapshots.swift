@@ -31,7 +31,7 @@ extension AppDatabase {
             var store = try BlobStore(agencyID: agencyID, accountID: sandboxID, db)
             var manifest: [AssetKey: Int64] = [:]
             var entries: [SnapshotDigest.Entry] = []
-            var omitted: [OmittedImage] = []
+            var omittedCount = 0
             var contents = Dictionary(uniqueKeysWithValues: AssetKind.allCases.map { ($0.spec.path, 0) })
             let rows = try Row.fetchCursor(db, sql: "SELECT kind, id, name, unique_key, body FROM assets WHERE account_id = ? ORDER BY kind, id", arguments: [sandboxID])
             while let row = try rows.next() {
@@ -40,7 +40,7 @@ extension AppDatabase {
                 let blob = try store.blob(kind: kind, id: id, name: row["name"], uniqueKey: row["unique_key"], body: row["body"], db)
                 manifest[AssetKey(kind: kind.rawValue, id: id)] = blob.id
                 entries.append(SnapshotDigest.Entry(kind: kind.rawValue, id: id, hash: blob.hash))
-                omitted += blob.omitted.map { OmittedImage(assetKind: kind.rawValue, assetID: String(id), location: $0.location, source: $0.source) }
+                omittedCount += blob.omitted.count
                 contents[kind.spec.path, default: 0] += 1
             }
             let records = try SnapshotRecords.read(accountID: sandboxID, includes: includes, db)
@@ -52,12 +52,12 @@ extension AppDatabase {
             let lineageID = try Self.lineage(accountID: sandboxID, agencyID: agencyID, db)
             try db.execute(
                 sql: """
-                    INSERT INTO snapshots (agency_id, lineage_id, source_account_id, name, includes, contents, omitted, digest, created_at)
+                    INSERT INTO snapshots (agency_id, lineage_id, source_account_id, name, includes, contents, omitted_count, digest, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     agencyID, lineageID, sandboxID, name, try JSONText.encode(includes), try JSONText.encode(contents),
-                    try JSONText.encode(omitted), SnapshotDigest.of(entries), Timestamp.now(),
+                    omittedCount, SnapshotDigest.of(entries), Timestamp.now(),
                 ]
             )
             let snapshotID = db.lastInsertedRowID
@@ -78,7 +78,7 @@ extension AppDatabase {
             ]
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM snapshots" + filter, arguments: arguments)!
             let rows = try Row.fetchAll(db, sql: Self.snapshotSelect + filter + " ORDER BY id DESC LIMIT :limit OFFSET :offset", arguments: arguments)
-            return (try rows.map(Self.snapshot(from:)), total)
+            return (try rows.map { try Self.snapshot(from: $0, db, withManifest: false) }, total)
         }
     }
 
@@ -180,21 +180,36 @@ extension AppDatabase {
         return db.lastInsertedRowID
     }
 
-    static let snapshotSelect = "SELECT id, agency_id, source_account_id, name, includes, contents, omitted, digest, created_at FROM snapshots"
+    static let snapshotSelect = "SELECT id, agency_id, lineage_id, source_account_id, name, includes, contents, omitted_count, digest, created_at FROM snapshots"
 
     static func snapshot(id: Int64, agencyID: Int64, _ db: Database) throws -> Snapshot {
         guard let row = try Row.fetchOne(db, sql: snapshotSelect + " WHERE id = ? AND agency_id = ?", arguments: [id, agencyID]) else {
             throw DomainError.notFound(what: "Snapshot \(id)")
         }
-        return try snapshot(from: row)
+        return try snapshot(from: row, db, withManifest: true)
     }
 
-    static func snapshot(from row: Row) throws -> Snapshot {
+    static func snapshot(from row: Row, _ db: Database, withManifest: Bool) throws -> Snapshot {
         Snapshot(
             id: row["id"], agencyID: row["agency_id"], sourceAccountID: row["source_account_id"], name: row["name"],
             includes: try JSONText.decode(row["includes"]), contents: try JSONText.decode(row["contents"]),
-            omitted: try JSONText.decode(row["omitted"]), digest: row["digest"], createdAt: row["created_at"]
+            omitted: withManifest ? try omitted(snapshotID: row["id"], lineageID: row["lineage_id"], db) : [],
+            omittedCount: row["omitted_count"], digest: row["digest"], createdAt: row["created_at"]
         )
+    }
+
+    /// The images a snapshot left out, from the lists its bodies carry, in (kind, id) order.
+    static func omitted(snapshotID: Int64, lineageID: Int64, _ db: Database) throws -> [OmittedImage] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: visibleVersions + " SELECT v.kind, v.id, b.omitted FROM visible v JOIN snapshot_blobs b ON b.id = v.blob_id WHERE b.omitted <> '[]' ORDER BY v.kind, v.id",
+            arguments: ["lineage": lineageID, "snapshot": snapshotID]
+        )
+        return try rows.flatMap { row in
+            try (JSONText.decode(row["omitted"]) as [BlobStore.StrippedSource]).map {
+                OmittedImage(assetKind: row["kind"], assetID: String(row["id"] as Int64), location: $0.location, source: $0.source)
+            }
+        }
     }
 }
 

@@ -142,6 +142,7 @@ struct Benchmarks {
         let perStep = max(1, Int((Double(assetCount) / 100).rounded()))
         _ = try await database.createSnapshot(agencyID: agencyID, sandboxID: sandboxID, name: "step 1", includes: [])
         let one = try await snapshotBytes(raw)
+        let oneByTable = try await snapshotBytesByTable(raw)
         var times: [Double] = []
         var changed: [AssetKind: Int] = [:]
         for step in 2...options.snapshots {
@@ -154,6 +155,7 @@ struct Benchmarks {
             })
         }
         let all = try await snapshotBytes(raw)
+        let allByTable = try await snapshotBytesByTable(raw)
         print("## 4. \(options.snapshots) snapshots, 1% of the assets changed between each\n")
         print("\(perStep) assets chosen at random (seeded) before each snapshot: templates get a sentence of their HTML edited, every other kind is renamed. Changes by kind: \(changed.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")).\n")
         print("| | value | target |")
@@ -162,6 +164,13 @@ struct Benchmarks {
         print("| all \(options.snapshots) snapshots | \(Measure.mib(Double(all))) | |")
         print("| \(options.snapshots) / one | \(Measure.ratio(Double(all) / Double(one))) | ≤ 2× |")
         print("| snapshot after a 1% change, median | \(Measure.ms(Measure.median(times))) | |\n")
+        print("Where the bytes are (tables and indexes):\n")
+        print("| table or index | one snapshot | all \(options.snapshots) |")
+        print("|---|---:|---:|")
+        for (name, bytes) in allByTable.sorted(by: { $0.value > $1.value }) {
+            print("| \(name) | \(Measure.mib(Double(oneByTable[name] ?? 0))) | \(Measure.mib(Double(bytes))) |")
+        }
+        print("")
     }
 
     /// 5. Per-account API reads under wrk, against a bare Hummingbird route, in the same run.
@@ -212,6 +221,15 @@ struct Benchmarks {
     func snapshotBytes(_ raw: DatabaseQueue) async throws -> Int {
         try await raw.read { db in
             try Int.fetchOne(db, sql: "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'snapshot%' OR name LIKE 'sqlite_autoindex_snapshot%'")!
+        }
+    }
+
+    func snapshotBytesByTable(_ raw: DatabaseQueue) async throws -> [String: Int] {
+        try await raw.read { db in
+            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
+                SELECT name, sum(pgsize) AS bytes FROM dbstat
+                WHERE name LIKE 'snapshot%' OR name LIKE 'sqlite_autoindex_snapshot%' GROUP BY name
+                """).map { ($0["name"] as String, $0["bytes"] as Int) })
         }
     }
 
