@@ -45,6 +45,11 @@ public struct AppDatabase: Sendable {
         configuration.prepareDatabase { db in
             // WAL is durable across crashes with NORMAL; FULL would only add fsyncs.
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            // SQLite's default page cache is 2 MiB. Provisioning writes ~2,300 rows and their index
+            // entries; with a small cache each insert re-reads interior index pages through the OS,
+            // which grows with the file (measured: 5.8× slower after 1,000 accounts). The writer gets
+            // 64 MiB; readers, which see short indexed queries, keep a modest cache.
+            try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -8192" : "PRAGMA cache_size = -65536")
         }
         return configuration
     }
