@@ -163,7 +163,8 @@ extension AppDatabase {
         let rows = try Row.fetchCursor(db, sql: visibleVersions + " SELECT kind, id, blob_id FROM visible", arguments: ["lineage": lineageID, "snapshot": snapshotID])
         while let row = try rows.next() { current[AssetKey(kind: row["kind"], id: row["id"])] = row["blob_id"] }
         let insert = try db.cachedStatement(sql: "INSERT INTO snapshot_versions (lineage_id, kind, id, since, blob_id) VALUES (?, ?, ?, ?, ?)")
-        for (key, blobID) in manifest where current[key] != blobID {
+        // In key order: the versions table is keyed by (lineage, kind, id, since), and ordered inserts fill its pages.
+        for (key, blobID) in manifest.sorted(by: { ($0.key.kind, $0.key.id) < ($1.key.kind, $1.key.id) }) where current[key] != blobID {
             try insert.execute(arguments: [lineageID, key.kind, key.id, snapshotID, blobID])
         }
         for key in current.keys where manifest[key] == nil {

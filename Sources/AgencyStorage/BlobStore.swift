@@ -44,22 +44,14 @@ struct BlobStore {
         }
         var stored = body
         var omitted: [StrippedSource] = []
-        var parsed: [String: JSONValue]?
         // Only bodies that hold HTML can hold images; the rest are kept as they are, unparsed.
-        if body.utf8.contains(subsequence: Self.htmlKey) {
-            let stripped = SnapshotImages.strip(body: try JSONValue.parse(body), kind: kind, id: id)
-            if !stripped.omitted.isEmpty {
-                stored = stripped.body.canonicalText()
-                omitted = stripped.omitted.map { StrippedSource(location: $0.location, source: $0.source) }
-            }
-            parsed = stripped.body.objectValue
+        if body.containsUTF8(#""html""#) {
+            let stripped = try SnapshotImages.strip(canonicalBody: body, kind: kind, id: id)
+            stored = stripped.text
+            omitted = stripped.omitted.map { StrippedSource(location: $0.location, source: $0.source) }
         }
-        var inert: String?
-        if kind == .automation || kind == .campaign {
-            let object = try parsed ?? JSONValue.parse(stored).objectValue ?? [:]
-            inert = InertBody.of(kind: kind, body: object).map { JSONValue.object($0).canonicalText() }
-        }
-        let hash = SnapshotDigest.hash(kind: kind.rawValue, body: stored)
+        let inert = try InertBody.of(kind: kind, canonicalBody: stored)
+        let hash = stored == body ? sourceHash : SnapshotDigest.hash(kind: kind.rawValue, body: stored)
         try insert.execute(arguments: [
             agencyID, Data(sourceHash), Data(hash), kind.rawValue, name, uniqueKey, stored, inert, try JSONText.encode(omitted),
         ])
@@ -71,20 +63,21 @@ struct BlobStore {
         }
         return Blob(id: blobID, hash: hash, omitted: omitted)
     }
-
-    private static let htmlKey = Array("\"html\"".utf8)
 }
 
-extension Sequence where Element == UInt8 {
-    /// Whether the bytes contain `needle` anywhere.
-    func contains(subsequence needle: [UInt8]) -> Bool {
-        let haystack = Array(self)
-        guard needle.count <= haystack.count, let first = needle.first else { return needle.isEmpty }
-        var index = 0
-        while index <= haystack.count - needle.count {
-            if haystack[index] == first, haystack[index..<index + needle.count].elementsEqual(needle) { return true }
-            index += 1
+extension String {
+    /// Whether the UTF-8 bytes contain `needle`, searched in place (no copy, no Unicode rules).
+    func containsUTF8(_ needle: String) -> Bool {
+        var text = self
+        var needle = needle
+        return text.withUTF8 { haystack in
+            needle.withUTF8 { pattern in
+                guard let first = pattern.first, pattern.count <= haystack.count else { return pattern.isEmpty }
+                for start in 0...(haystack.count - pattern.count) where haystack[start] == first {
+                    if memcmp(haystack.baseAddress! + start, pattern.baseAddress!, pattern.count) == 0 { return true }
+                }
+                return false
+            }
         }
-        return false
     }
 }

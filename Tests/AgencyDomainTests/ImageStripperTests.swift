@@ -222,3 +222,23 @@ struct SnapshotImagesTests {
         #expect(text == #"{"asset_id":"7","asset_kind":"message","location":"/html#img[src]","source":"a.png"}"#)
     }
 }
+
+@Suite("Stripping canonical bodies in place")
+struct CanonicalBodyStripTests {
+    static let bodies: [JSONValue] = [
+        .object(["name": .string("Welcome"), "subject": .string("Hi \"you\""), "tags": .array([.string("1")]),
+                 "html": .string("<body style=\"background:url('https://cdn.example.com/bg.jpg')\">\n<img src=\"a.png\" alt=\"é 🏋️\">\\ <p>Hi</p>")]),
+        .object(["subject": .string("No images"), "html": .string("<p>Just text, \"quoted\"</p>")]),
+        .object(["name": .string("Steps"), "steps": .array([.object(["type": .string("send_email"), "html": .string("<img src=x.png>")])])]),
+        .object(["html": .array([.string("<img src=one.png>"), .string("<img src=two.png>")])]),
+        .object(["name": .string("No HTML at all"), "text": .string("<img src=not-html.png>")]),
+    ]
+
+    /// The in-place path gives exactly what parsing, stripping and re-encoding gives.
+    @Test(arguments: bodies) func inPlaceEqualsTheGeneralPath(_ body: JSONValue) throws {
+        let general = SnapshotImages.strip(body: body, kind: .template, id: 7)
+        let fast = try SnapshotImages.strip(canonicalBody: body.canonicalText(), kind: .template, id: 7)
+        #expect(fast.text == general.body.canonicalText())
+        #expect(fast.omitted == general.omitted)
+    }
+}
