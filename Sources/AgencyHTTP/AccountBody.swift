@@ -3,18 +3,10 @@ import Hummingbird
 
 /// An account as the agency API shows it. `credentials` appear only in the reply that created them.
 struct AccountBody: Encodable {
+    /// null means unlimited.
     struct Limits: Encodable {
-        var contacts: Int?
-        var sends: Int?
-
-        // nil means unlimited and is shown as null, not left out, so scripts can rely on the keys.
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(contacts, forKey: .contacts)
-            try container.encode(sends, forKey: .sends)
-        }
-
-        enum CodingKeys: String, CodingKey { case contacts, sends }
+        var contacts: OrNull<Int>
+        var sends: OrNull<Int>
     }
 
     struct Usage: Encodable {
@@ -36,32 +28,18 @@ struct AccountBody: Encodable {
     var created_at: String
     var credentials: CredentialsBody?
     /// The snapshot the account was made from; null for sandboxes and empty accounts.
-    var source: SourceBody?
+    var source: OrNull<SourceBody>
 
     init(_ account: Account, credentials: CredentialsBody? = nil) {
         id = account.id
         name = account.name
         kind = account.kind.rawValue
-        limits = Limits(contacts: account.limits.contacts, sends: account.limits.sends)
+        limits = Limits(contacts: OrNull(account.limits.contacts), sends: OrNull(account.limits.sends))
         usage = Usage(contacts: account.usage.contacts, sends: account.usage.sends)
         created_at = account.createdAt
         self.credentials = credentials
-        source = account.source.map(SourceBody.init)
+        source = OrNull(account.source.map(SourceBody.init))
     }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(limits, forKey: .limits)
-        try container.encode(usage, forKey: .usage)
-        try container.encode(created_at, forKey: .created_at)
-        try container.encodeIfPresent(credentials, forKey: .credentials)
-        try container.encode(source, forKey: .source)
-    }
-
-    enum CodingKeys: String, CodingKey { case id, name, kind, limits, usage, created_at, credentials, source }
 }
 
 /// A page of a list in the agency API.

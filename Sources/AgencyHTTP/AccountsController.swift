@@ -98,35 +98,17 @@ struct AccountsController {
             var account_id: Int64
             var ok: Bool
             var references_intact: Bool
-            var equals_snapshot: Bool?
+            var equals_snapshot: OrNull<Bool>
             var snapshot_exists: Bool
-            var source: SourceBody?
+            var source: OrNull<SourceBody>
             var assets_checked: Int
             var references_checked: Int
             var dangling: [String]
             var differences: [String]
-
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(account_id, forKey: .account_id)
-                try container.encode(ok, forKey: .ok)
-                try container.encode(references_intact, forKey: .references_intact)
-                try container.encode(equals_snapshot, forKey: .equals_snapshot)
-                try container.encode(snapshot_exists, forKey: .snapshot_exists)
-                try container.encode(source, forKey: .source)
-                try container.encode(assets_checked, forKey: .assets_checked)
-                try container.encode(references_checked, forKey: .references_checked)
-                try container.encode(dangling, forKey: .dangling)
-                try container.encode(differences, forKey: .differences)
-            }
-
-            enum CodingKeys: String, CodingKey {
-                case account_id, ok, references_intact, equals_snapshot, snapshot_exists, source, assets_checked, references_checked, dangling, differences
-            }
         }
         return try JSONReply.make(Reply(
-            account_id: check.accountID, ok: check.ok, references_intact: check.referencesIntact, equals_snapshot: check.equalsSnapshot,
-            snapshot_exists: check.snapshotExists, source: check.source.map(SourceBody.init), assets_checked: check.assetsChecked,
+            account_id: check.accountID, ok: check.ok, references_intact: check.referencesIntact, equals_snapshot: OrNull(check.equalsSnapshot),
+            snapshot_exists: check.snapshotExists, source: OrNull(check.source.map(SourceBody.init)), assets_checked: check.assetsChecked,
             references_checked: check.referencesChecked, dangling: check.dangling, differences: check.differences
         ))
     }

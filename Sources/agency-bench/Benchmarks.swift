@@ -22,7 +22,7 @@ struct Benchmarks {
 
     func run() async throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { if ProcessInfo.processInfo.environment["AGENCY_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(at: directory) } }
         let database = try AppDatabase.open(path: path)
         // A second connection for what the product never does: raw copies, page counts, dbstat.
         var configuration = Configuration()
@@ -114,8 +114,11 @@ struct Benchmarks {
         try await raw.writeWithoutTransaction { db in try db.execute(sql: "VACUUM") }
         let before = try await usedBytes(raw)
         var times: [Double] = []
+        var cpu: [Double] = []
         for _ in 0..<options.accounts {
+            let cpuBefore = Measure.cpuSeconds()
             times.append(try await Measure.time { _ = try await provision(database, agencyID: agencyID, snapshotID: snapshot.id, hash: hash) })
+            cpu.append(Measure.cpuSeconds() - cpuBefore)
         }
         let after = try await usedBytes(raw)
         let first = Measure.median(Array(times.prefix(10)))
@@ -127,8 +130,12 @@ struct Benchmarks {
         print("| last 10 provisions, median | \(Measure.ms(last)) | |")
         print("| last 10 / first 10 | \(Measure.ratio(last / first)) | ≤ 1.2× |")
         print("| all \(options.accounts), median | \(Measure.ms(Measure.median(times))) | |")
+        print("| CPU time (user + system) of a provision: first 10 / last 10, median | \(Measure.ms(Measure.median(Array(cpu.prefix(10))))) / \(Measure.ms(Measure.median(Array(cpu.suffix(10))))) | |")
         print("| database bytes per account | \(Measure.mib(Double(after - before) / Double(options.accounts))) | |")
         print("| database file after | \(Measure.mib(Double(after))) | |\n")
+        let bucket = max(1, options.accounts / 10)
+        let curve = stride(from: 0, to: times.count, by: bucket).map { Measure.median(Array(times[$0..<min($0 + bucket, times.count)])) }
+        print("Median wall time per \(bucket) accounts, in order (ms): \(list(curve))\n")
         try await database.deleteSnapshot(id: snapshot.id, agencyID: agencyID)
     }
 
