@@ -140,13 +140,11 @@ extension AppDatabase {
     /// Contacts subscribed (status 1) to a list, for v3's `GET /contacts?listid=`.
     public func contacts(accountID: Int64, subscribedTo listID: Int64, page: Page) async throws -> (contacts: [Contact], total: Int) {
         try quickRead { db in
-            let join = " FROM contacts c JOIN contact_lists l ON l.account_id = c.account_id AND l.contact_id = c.id WHERE c.account_id = ? AND l.list_id = ? AND l.status = 1"
-            let total = try Int.fetchOne(db, sql: "SELECT count(*)" + join, arguments: [accountID, listID])!
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT c.id, c.email, c.first_name, c.last_name, c.phone, c.created_at, c.updated_at" + join + " ORDER BY c.id LIMIT ? OFFSET ?",
-                arguments: [accountID, listID, page.limit, page.offset]
+            try Self.contactPage(
+                matching: "contacts c JOIN contact_lists l ON l.account_id = c.account_id AND l.contact_id = c.id"
+                    + " WHERE c.account_id = :account AND l.list_id = :list AND l.status = 1",
+                arguments: ["account": accountID, "list": listID], page: page, db
             )
-            return (rows.map(Self.contact(from:)), total)
         }
     }
 

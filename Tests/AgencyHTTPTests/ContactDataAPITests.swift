@@ -21,6 +21,7 @@ struct ContactDataAPITests {
             #expect(subscribed.status == .created)
             let members = try await api.request(.get, "/api/3/contacts?listid=1", apiToken: token)
             #expect((members.json["contacts"] as? [[String: Any]])?.compactMap { $0["email"] as? String } == ["bob@example.com"])
+            #expect(members.json["meta"] as? [String: String] == ["total": "1"])
             let unsubscribed = try await api.request(.post, "/api/3/contactLists", apiToken: token, json: ["contactList": ["contact": "2", "list": "1", "status": 2]])
             #expect(unsubscribed.status == .ok)
             #expect(try await api.request(.get, "/api/3/contacts?listid=1", apiToken: token).json["meta"] as? [String: String] == ["total": "0"])

@@ -43,8 +43,13 @@ struct ContactsAPITests {
             let page = try await api.request(.get, "/api/3/contacts?limit=2&offset=2", apiToken: token)
             #expect((page.json["contacts"] as? [[String: Any]])?.compactMap { $0["email"] as? String } == ["person3@example.com", "person4@example.com"])
             #expect(page.json["meta"] as? [String: String] == ["total": "5"])
+            // A page past the end still counts them all; a filter counts what it matches.
+            let pastTheEnd = try await api.request(.get, "/api/3/contacts?offset=7", apiToken: token)
+            #expect((pastTheEnd.json["contacts"] as? [[String: Any]])?.isEmpty == true)
+            #expect(pastTheEnd.json["meta"] as? [String: String] == ["total": "5"])
             let filtered = try await api.request(.get, "/api/3/contacts?email=PERSON2@example.com", apiToken: token)
             #expect((filtered.json["contacts"] as? [[String: Any]])?.count == 1)
+            #expect(filtered.json["meta"] as? [String: String] == ["total": "1"])
             let v3Filter = try await api.request(.get, "/api/3/contacts?filters%5Bemail%5D=person5@example.com&unknown=1", apiToken: token)
             #expect((v3Filter.json["contacts"] as? [[String: Any]])?.first?["email"] as? String == "person5@example.com")
         }
