@@ -27,38 +27,18 @@ struct ContactsController {
         var contact: ContactFields
     }
 
-    struct ContactBody: Encodable {
-        var id: String
-        var email: String
-        var firstName: String
-        var lastName: String
-        var phone: String
-        var cdate: String
-        var udate: String
-
-        init(_ contact: Contact) {
-            id = String(contact.id)
-            email = contact.email
-            firstName = contact.firstName
-            lastName = contact.lastName
-            phone = contact.phone
-            cdate = contact.createdAt
-            udate = contact.updatedAt
-        }
-    }
-
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let fields = try await request.decodeJSON(Envelope.self).contact
         let draft = try ContactDraft(email: fields.email, firstName: fields.firstName, lastName: fields.lastName, phone: fields.phone)
         let contact = try await database.createContact(accountID: try context.requireAccount(), draft)
-        return try JSONReply.make(["contact": ContactBody(contact)], status: .created)
+        return JSONReply.make(bytes: ContactJSON.one(contact), status: .created)
     }
 
     @Sendable func sync(_ request: Request, context: AppRequestContext) async throws -> Response {
         let fields = try await request.decodeJSON(Envelope.self).contact
         let draft = try ContactDraft(email: fields.email, firstName: fields.firstName, lastName: fields.lastName, phone: fields.phone)
         let (contact, created) = try await database.syncContact(accountID: try context.requireAccount(), draft)
-        return try JSONReply.make(["contact": ContactBody(contact)], status: created ? .created : .ok)
+        return JSONReply.make(bytes: ContactJSON.one(contact), status: created ? .created : .ok)
     }
 
     /// `?email=` or `?filters[email]=` narrows to one address, `?listid=` to a list's subscribers; `limit` / `offset` page.
@@ -71,12 +51,12 @@ struct ContactsController {
         } else {
             try await database.contacts(accountID: accountID, email: email, page: page)
         }
-        return try JSONReply.make(V3List(key: "contacts", items: contacts.map(ContactBody.init), total: total))
+        return JSONReply.make(bytes: ContactJSON.list(contacts, total: total))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let contact = try await database.contact(accountID: try context.requireAccount(), id: try pathID(context, what: "Contact"))
-        return try JSONReply.make(["contact": ContactBody(contact)])
+        return JSONReply.make(bytes: ContactJSON.one(contact))
     }
 
     /// Fields left out of the body keep their values, as in v3.
@@ -90,7 +70,7 @@ struct ContactsController {
             lastName: fields.lastName ?? current.lastName, phone: fields.phone ?? current.phone
         )
         let contact = try await database.updateContact(accountID: accountID, id: id, draft)
-        return try JSONReply.make(["contact": ContactBody(contact)])
+        return JSONReply.make(bytes: ContactJSON.one(contact))
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
