@@ -62,7 +62,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "agency", dependencies: ["AgencyCLI"]),
+        .executableTarget(
+            name: "agency",
+            dependencies: ["AgencyCLI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
+        ),
         // The benchmark's large sandbox, shared by the benchmark and the test that checks it.
         .target(name: "AgencyBenchSupport", dependencies: ["AgencyDomain", "AgencyStorage"]),
         // Release-mode benchmarks (`make bench`); not run by CI.
@@ -73,6 +76,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "AgencyDomainTests", dependencies: ["AgencyDomain"]),

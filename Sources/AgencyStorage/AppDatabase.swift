@@ -26,9 +26,9 @@ public struct AppDatabase: Sendable {
 
     /// Runs a short read on the calling thread. For one or two indexed queries this costs a fraction
     /// of a hop to GRDB's reader queue and back, the main cost of a read request otherwise. It is safe
-    /// to block for that long: readers never wait for the writer in WAL mode, and no reader is held
-    /// across a suspension point, so the reader pool cannot deadlock. Long reads (verify, export) and
-    /// all writes keep GRDB's async path.
+    /// to block for that long, even on `agency serve`'s event loops, which run its tasks: readers never
+    /// wait for the writer in WAL mode, and no reader is held across a suspension point, so the reader
+    /// pool cannot deadlock. Long reads (verify, export) and all writes keep GRDB's async path.
     func quickRead<T>(_ block: (Database) throws -> T) throws -> T {
         try writer.read(block)
     }

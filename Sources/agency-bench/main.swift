@@ -1,8 +1,16 @@
 // Release-mode benchmarks for snapshots and provisioning (issue 5). Run with `make bench`; the figures
 // go to stdout as Markdown, ready for docs/benchmarks.md. Not a test: CI does not run it.
 import Foundation
+import NIOCore
+import NIOPosix
 
 let arguments = CommandLine.arguments.dropFirst()
+if arguments.first == "--serve-bare" {
+    // As `agency serve` does (Sources/agency/main.swift), before any task starts.
+    NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    try await BareServer.run(port: Int(arguments.dropFirst().first ?? "") ?? 18_572, pageFile: arguments.dropFirst(2).first ?? "/dev/null")
+    exit(0)
+}
 let options = BenchOptions(
     runs: Int(value(after: "--runs") ?? "") ?? 5,
     accounts: Int(value(after: "--accounts") ?? "") ?? 1_000,
