@@ -64,10 +64,7 @@ extension AppDatabase {
                     sql: Self.provisionedAssets(columns: "v.kind, v.id, b.name, b.unique_key, \(Self.provisionedBody) AS body"),
                     arguments: Self.provisionedArguments(lineageID: lineageID, snapshotID: source.snapshotID, options: source.options)
                 )
-                differences += Self.differences(
-                    expected: expected.map { ("\($0["kind"] as String) \($0["id"] as Int64)", "\($0["name"] as String)\u{0}\($0["unique_key"] as String? ?? "")\u{0}\($0["body"] as String)") },
-                    actual: assets.map { ("\($0["kind"] as String) \($0["id"] as Int64)", "\($0["name"] as String)\u{0}\($0["unique_key"] as String? ?? "")\u{0}\($0["body"] as String)") }
-                )
+                differences += Self.differences(expected: expected.map(Self.assetFingerprint), actual: assets.map(Self.assetFingerprint))
                 differences += Self.differences(
                     expected: try SnapshotRecords.stored(snapshotID: source.snapshotID, db).map { ("\($0.kind.rawValue) \($0.id)", $0.body) },
                     actual: try SnapshotRecords.read(accountID: id, includes: SnapshotInclude.allCases, db).map { ("\($0.kind.rawValue) \($0.id)", $0.body) }
@@ -78,6 +75,11 @@ extension AppDatabase {
                 referencesChecked: referenceCount, dangling: dangling, differences: differences
             )
         }
+    }
+
+    /// An asset row as (its key, everything provisioning copies), for `differences`.
+    static func assetFingerprint(_ row: Row) -> (String, String) {
+        ("\(row["kind"] as String) \(row["id"] as Int64)", "\(row["name"] as String)\u{0}\(row["unique_key"] as String? ?? "")\u{0}\(row["body"] as String)")
     }
 
     /// "tag 3: missing", "tag 9: not in the snapshot", "automation 2: differs", in key order.

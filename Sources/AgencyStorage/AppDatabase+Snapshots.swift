@@ -120,8 +120,11 @@ extension AppDatabase {
     /// Recomputes every stored body's hash and the snapshot's digest from what is stored.
     public func verifySnapshot(id: Int64, agencyID: Int64) async throws -> SnapshotCheck {
         try await writer.read { db in
-            let snapshot = try Self.snapshot(id: id, agencyID: agencyID, db)
-            let lineageID = try Int64.fetchOne(db, sql: "SELECT lineage_id FROM snapshots WHERE id = ?", arguments: [id])!
+            // The recorded digest and lineage only: the omitted-image manifest is not needed here.
+            guard let snapshot = try Row.fetchOne(db, sql: "SELECT lineage_id, digest FROM snapshots WHERE id = ? AND agency_id = ?", arguments: [id, agencyID]) else {
+                throw DomainError.notFound(what: "Snapshot \(id)")
+            }
+            let (lineageID, recordedDigest): (Int64, String) = (snapshot["lineage_id"], snapshot["digest"])
             var entries: [SnapshotDigest.Entry] = []
             var problems: [String] = []
             let rows = try Row.fetchCursor(
@@ -138,8 +141,8 @@ extension AppDatabase {
                 entries.append(SnapshotDigest.Entry(kind: record.kind.rawValue, id: record.id, body: record.body))
             }
             let digest = SnapshotDigest.of(entries)
-            if digest != snapshot.digest { problems.append("the contents hash to \(digest), not the recorded \(snapshot.digest)") }
-            return SnapshotCheck(snapshotID: id, expectedDigest: snapshot.digest, actualDigest: digest, problems: problems)
+            if digest != recordedDigest { problems.append("the contents hash to \(digest), not the recorded \(recordedDigest)") }
+            return SnapshotCheck(snapshotID: id, expectedDigest: recordedDigest, actualDigest: digest, problems: problems)
         }
     }
 
