@@ -83,8 +83,14 @@ public struct AssetSpec: Sendable {
         switch type {
         case .text:
             switch value {
-            case .string: return value
-            case .number(let number): return .string(number.rounded() == number ? String(Int64(number)) : String(number))
+            case .string(let text):
+                try ControlCharacters.check(text, field: path)
+                return value
+            case .number(let number):
+                guard let text = JSONNumber.text(number) else {
+                    throw DomainError.invalid(field: path, message: "'\(path)' must be text; \(number) is too large a number to keep exactly.")
+                }
+                return .string(text)
             case .bool(let flag): return .string(flag ? "1" : "0")
             default: throw DomainError.invalid(field: path, message: "'\(path)' must be text.")
             }
@@ -94,7 +100,7 @@ public struct AssetSpec: Sendable {
             }
             return value
         case .integer:
-            if case .number(let number) = value, number.rounded() == number { return value }
+            if case .number(let number) = value, JSONNumber.exactInteger(number) != nil { return value }
             if let text = value.stringValue, let number = Int64(text) { return .number(Double(number)) }
             throw DomainError.invalid(field: path, message: "'\(path)' must be a whole number.")
         case .reference(let kind):
@@ -121,7 +127,7 @@ enum ReferenceID {
     static func parse(_ value: JSONValue, path: String) throws -> Int64 {
         switch value {
         case .string(let text): if let id = Int64(text), id > 0 { return id }
-        case .number(let number): if number.rounded() == number, number > 0 { return Int64(number) }
+        case .number(let number): if let id = JSONNumber.exactInteger(number), id > 0 { return id }
         default: break
         }
         throw DomainError.invalid(field: path, message: "'\(path)' must be an id (a positive whole number).")

@@ -30,6 +30,9 @@ public struct ContactDraft: Equatable, Sendable {
 
     /// Trims every field and checks the email; `pointer` prefixes field names in errors.
     public init(email: String?, firstName: String?, lastName: String?, phone: String?, pointer: String = "contact") throws {
+        for (name, value) in [("email", email), ("firstName", firstName), ("lastName", lastName), ("phone", phone)] {
+            try ControlCharacters.check(value ?? "", field: "\(pointer).\(name)")
+        }
         let email = (email ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !email.isEmpty else {
             throw DomainError.invalid(field: "\(pointer).email", message: "An email address is required.")

@@ -42,14 +42,14 @@ struct ContactDataController {
         switch kind {
         case .tag: value = nil
         case .list: value = try Self.listStatus(fields["status"] ?? .string("1"))
-        case .field: value = Self.text(fields["value"]) ?? ""
+        case .field: value = try Self.text(fields["value"], field: "fieldValue.value") ?? ""
         }
         let (link, created) = try await database.link(kind, accountID: try context.requireAccount(), contactID: contactID, assetID: assetID, value: value)
         return try JSONReply.make(JSONValue.object([kind.envelope: Self.body(kind, link)]), status: created ? .created : .ok)
     }
 
     func list(_ kind: ContactLinkKind, _ request: Request, _ context: AppRequestContext, contactID: Int64?) async throws -> Response {
-        let page = Page(request)
+        let page = try Page(request)
         let (links, total) = try await database.links(kind, accountID: try context.requireAccount(), contactID: contactID, page: page)
         return try JSONReply.make(JSONValue.object([
             kind.envelope + "s": .array(links.map { Self.body(kind, $0) }), "meta": .object(["total": .string(String(total))]),
@@ -70,7 +70,7 @@ struct ContactDataController {
         let accountID = try context.requireAccount()
         let current = try await database.link(.field, accountID: accountID, id: try pathID(context, what: "fieldValue"))
         let fields = try await Self.envelope("fieldValue", request)
-        let (link, _) = try await database.link(.field, accountID: accountID, contactID: current.contactID, assetID: current.assetID, value: Self.text(fields["value"]) ?? "")
+        let (link, _) = try await database.link(.field, accountID: accountID, contactID: current.contactID, assetID: current.assetID, value: try Self.text(fields["value"], field: "fieldValue.value") ?? "")
         return try JSONReply.make(JSONValue.object(["fieldValue": Self.body(.field, link)]))
     }
 
@@ -100,7 +100,7 @@ struct ContactDataController {
     }
 
     func listDeals(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let page = Page(request)
+        let page = try Page(request)
         let stage = (request.query("filters[stage]") ?? request.query("stage")).flatMap { Int64($0) }
         let (deals, total) = try await database.deals(accountID: try context.requireAccount(), stageID: stage, page: page)
         return try JSONReply.make(JSONValue.object(["deals": .array(deals.map(Self.body(of:))), "meta": .object(["total": .string(String(total))])]))
@@ -112,7 +112,7 @@ struct ContactDataController {
 
     /// Fields left out keep their current values (or defaults, for a new deal).
     static func deal(from fields: [String: JSONValue], current: Deal?) throws -> Deal {
-        let title = text(fields["title"]) ?? current?.title ?? ""
+        let title = try text(fields["title"], field: "deal.title") ?? current?.title ?? ""
         guard !title.trimmingCharacters(in: .whitespaces).isEmpty else { throw DomainError.invalid(field: "deal.title", message: "'deal.title' is required.") }
         let stage = try fields["stage"].map { try id($0, field: "deal.stage") } ?? current?.stageID
         guard let stage else { throw DomainError.invalid(field: "deal.stage", message: "'deal.stage' is required: the stage the deal sits in.") }
@@ -121,15 +121,15 @@ struct ContactDataController {
         case .some(.null): nil
         case .some(let value): try id(value, field: "deal.contact")
         }
-        guard let value = Int64(text(fields["value"]) ?? String(current?.value ?? 0)) else {
+        guard let value = Int64(try text(fields["value"], field: "deal.value") ?? String(current?.value ?? 0)) else {
             throw DomainError.invalid(field: "deal.value", message: "'deal.value' is the amount in cents, a whole number.")
         }
-        guard let status = Int(text(fields["status"]) ?? String(current?.status ?? 0)), (0...2).contains(status) else {
+        guard let status = Int(try text(fields["status"], field: "deal.status") ?? String(current?.status ?? 0)), (0...2).contains(status) else {
             throw DomainError.invalid(field: "deal.status", message: "'deal.status' is 0 (open), 1 (won) or 2 (lost).")
         }
         return Deal(
-            title: title, description: text(fields["description"]) ?? current?.description ?? "", value: value,
-            currency: text(fields["currency"]) ?? current?.currency ?? "usd", contactID: contact, stageID: stage, status: status
+            title: title, description: try text(fields["description"], field: "deal.description") ?? current?.description ?? "", value: value,
+            currency: try text(fields["currency"], field: "deal.currency") ?? current?.currency ?? "usd", contactID: contact, stageID: stage, status: status
         )
     }
 
@@ -153,22 +153,27 @@ struct ContactDataController {
     }
 
     static func id(_ value: JSONValue?, field: String) throws -> Int64 {
-        guard let value, let text = text(value), let id = Int64(text), id > 0 else {
+        guard let value, let text = try text(value, field: field), let id = Int64(text), id > 0 else {
             throw DomainError.invalid(field: field, message: "'\(field)' must be an id.")
         }
         return id
     }
 
-    static func text(_ value: JSONValue?) -> String? {
+    /// A text field: strings as they are, numbers written out; nil when absent or null. Anything
+    /// else, or a number too large to keep exactly, is refused rather than dropped.
+    static func text(_ value: JSONValue?, field: String) throws -> String? {
         switch value {
-        case .string(let text): text
-        case .number(let number): number.rounded() == number ? String(Int64(number)) : String(number)
-        default: nil
+        case .none, .some(.null): return nil
+        case .some(.string(let text)): return text
+        case .some(.number(let number)):
+            if let text = JSONNumber.text(number) { return text }
+        default: break
         }
+        throw DomainError.invalid(field: field, message: "'\(field)' must be text or a number that can be kept exactly.")
     }
 
     static func listStatus(_ value: JSONValue) throws -> String {
-        guard let status = text(value), ["1", "2"].contains(status) else {
+        guard let status = try text(value, field: "contactList.status"), ["1", "2"].contains(status) else {
             throw DomainError.invalid(field: "contactList.status", message: "'contactList.status' is 1 (subscribed) or 2 (unsubscribed).")
         }
         return status

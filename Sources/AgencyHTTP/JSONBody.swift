@@ -24,6 +24,7 @@ extension Request {
     }
 
     static func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        try refuseControlCharacters(in: data)
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
@@ -33,6 +34,27 @@ extension Request {
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context), DecodingError.dataCorrupted(let context) {
             throw DomainError.invalid(field: Self.path(context.codingPath), message: "'\(Self.path(context.codingPath))' has the wrong type: \(context.debugDescription)")
         }
+    }
+
+    /// Valid JSON can carry control characters only as `\\u` escapes, so a scan of the bytes finds them
+    /// without parsing; only then is the body parsed, to name the field.
+    static func refuseControlCharacters(in data: Data) throws {
+        let found = data.withUnsafeBytes { bytes -> Bool in
+            var index = 0
+            while index < bytes.count {
+                guard bytes[index] == UInt8(ascii: "\\") else { index += 1; continue }
+                if index + 5 < bytes.count, bytes[index + 1] == UInt8(ascii: "u"),
+                   let value = UInt32(String(decoding: bytes[(index + 2)...(index + 5)], as: UTF8.self), radix: 16),
+                   let scalar = Unicode.Scalar(value), ControlCharacters.isForbidden(scalar) {
+                    return true
+                }
+                index += 2
+            }
+            return false
+        }
+        guard found else { return }
+        let value = (try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .null
+        throw ControlCharacters.refusal(field: ControlCharacters.firstOffender(in: value) ?? "body")
     }
 
     static func path(_ codingPath: [any CodingKey]) -> String {
@@ -84,7 +106,7 @@ struct FlexibleID: Codable, Hashable, Sendable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(Int64.self) {
+        if let number = try? container.decode(Int64.self), abs(Double(number)) <= JSONNumber.exactIntegerLimit {
             value = number
         } else if let text = try? container.decode(String.self), let number = Int64(text) {
             value = number
