@@ -18,7 +18,14 @@ public struct AssetBundle: Equatable, Sendable {
         if let format = root["format"], format != .string(Self.format) {
             throw DomainError.invalid(field: "format", message: "Unknown bundle format; expected '\(Self.format)'.")
         }
-        let groups = root["assets"]?.objectValue ?? [:]
+        // Applying a bundle removes what it does not list, so a document that is not plainly a bundle
+        // must change nothing: a misspelled or missing "assets" would otherwise empty the account.
+        if let unknown = root.keys.sorted().first(where: { !["format", "assets"].contains($0) }) {
+            throw DomainError.invalid(field: unknown, message: "'\(unknown)' is not part of a bundle; a bundle has 'format' and 'assets'.")
+        }
+        guard let groups = root["assets"]?.objectValue else {
+            throw DomainError.invalid(field: "assets", message: "'assets' is required: an object of lists by kind. To empty an account, send {\"format\": \"\(Self.format)\", \"assets\": {}}.")
+        }
         var items: [Item] = []
         var unique = Set<String>()
         for path in groups.keys.sorted() {
@@ -29,7 +36,9 @@ public struct AssetBundle: Equatable, Sendable {
             var ids = Set<Int64>()
             for (index, entry) in entries.enumerated() {
                 let itemPath = "assets.\(path)[\(index)]"
-                let object = entry.objectValue ?? [:]
+                guard let object = entry.objectValue else {
+                    throw DomainError.invalid(field: itemPath, message: "'\(itemPath)' must be an object.")
+                }
                 let id = try ReferenceID.parse(object["id"] ?? .null, path: "\(itemPath).id")
                 guard ids.insert(id).inserted else { throw DomainError.invalid(field: "\(itemPath).id", message: "'\(itemPath).id': \(kind.rawValue) \(id) appears twice.") }
                 let draft = try rebased(itemPath, kind: kind) { try kind.spec.draft(from: object) }

@@ -22,21 +22,21 @@ extension AppDatabase {
     /// (a removed tag leaves its contacts); a removed stage that still holds deals refuses the whole apply.
     public func applyBundle(accountID: Int64, _ bundle: AssetBundle) async throws -> BundleApplied {
         try await writer.write { db in
+            struct Key: Hashable { var kind: String; var id: Int64 }
             let existing = Set(try Row.fetchAll(db, sql: "SELECT kind, id FROM assets WHERE account_id = ?", arguments: [accountID])
-                .map { "\($0["kind"] as String):\($0["id"] as Int64)" })
-            let wanted = Set(bundle.items.map { "\($0.draft.kind.rawValue):\($0.id)" })
+                .map { Key(kind: $0["kind"], id: $0["id"]) })
+            let wanted = Set(bundle.items.map { Key(kind: $0.draft.kind.rawValue, id: $0.id) })
             // Unique values may move between assets (two tags swapping names): clear them first.
             try db.execute(sql: "UPDATE assets SET unique_key = NULL WHERE account_id = ?", arguments: [accountID])
             for key in existing.subtracting(wanted) {
-                let parts = key.split(separator: ":")
                 do {
-                    try db.execute(sql: "DELETE FROM assets WHERE account_id = ? AND kind = ? AND id = ?", arguments: [accountID, String(parts[0]), Int64(parts[1])!])
+                    try db.execute(sql: "DELETE FROM assets WHERE account_id = ? AND kind = ? AND id = ?", arguments: [accountID, key.kind, key.id])
                 } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                    throw DomainError.conflict(code: "asset_in_use", message: "\(parts[0]) \(parts[1]) is not in the bundle but still holds deals; move them first.")
+                    throw DomainError.conflict(code: "asset_in_use", message: "\(key.kind) \(key.id) is not in the bundle but still holds deals; move them first.")
                 }
             }
             for item in bundle.items {
-                let isNew = !existing.contains("\(item.draft.kind.rawValue):\(item.id)")
+                let isNew = !existing.contains(Key(kind: item.draft.kind.rawValue, id: item.id))
                 try Self.store(item.draft, id: item.id, accountID: accountID, isNew: isNew, db)
                 try db.execute(
                     sql: """
