@@ -27,7 +27,7 @@ struct AssetsController {
     }
 
     func list(_ kind: AssetKind, _ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let (assets, total) = try await database.assets(accountID: try context.requireAccount(), kind: kind, query: Self.query(for: kind, request))
+        let (assets, total) = try await database.assets(accountID: try context.requireAccount(), kind: kind, query: try Self.query(for: kind, request))
         return try await reply(kind, assets, single: false, context, total: total)
     }
 
@@ -90,15 +90,17 @@ struct AssetsController {
     }
 
     /// `filters[field]=value`, `search=text`, `orders[name|id|cdate|udate]=ASC|DESC`, `limit`, `offset`.
-    static func query(for kind: AssetKind, _ request: Request) -> AssetQuery {
-        var query = AssetQuery(page: Page(request))
+    /// Filters name a field of the kind (or a v3 alias of one); any other filter is ignored, as v3 does.
+    static func query(for kind: AssetKind, _ request: Request) throws -> AssetQuery {
+        var query = AssetQuery(page: try Page(request))
         // v3 filters stages by pipeline as `filters[d_groupid]`.
         let aliases = ["d_groupid": "group", "title": kind.spec.nameField, "name": kind.spec.nameField]
         for (rawKey, value) in request.uri.queryParameters {
             let key = String(rawKey).removingPercentEncoding ?? String(rawKey)
             if key.hasPrefix("filters["), key.hasSuffix("]") {
-                let field = String(key.dropFirst("filters[".count).dropLast())
-                query.filters[aliases[field] ?? field] = String(value)
+                let name = String(key.dropFirst("filters[".count).dropLast())
+                let field = aliases[name] ?? name
+                if kind.spec.fields.contains(where: { $0.name == field }) { query.filters[field] = String(value) }
             } else if key.hasPrefix("orders["), key.hasSuffix("]") {
                 query.orderBy = String(key.dropFirst("orders[".count).dropLast())
                 query.descending = value.uppercased() == "DESC"

@@ -44,7 +44,7 @@ struct ContactsController {
     /// `?email=` or `?filters[email]=` narrows to one address, `?listid=` to a list's subscribers; `limit` / `offset` page.
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let email = request.query("email") ?? request.query("filters[email]")
-        let page = Page(request)
+        let page = try Page(request)
         let accountID = try context.requireAccount()
         let (contacts, total) = if let listID = request.query("listid").flatMap({ Int64($0) }) {
             try await database.contacts(accountID: accountID, subscribedTo: listID, page: page)

@@ -57,7 +57,7 @@ struct SendsController {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let page = Page(request)
+        let page = try Page(request)
         let (sends, total) = try await database.sends(accountID: try context.requireAccount(), page: page)
         return try JSONReply.make(V3List(key: "sends", items: sends.map(SendBody.init), total: total))
     }
