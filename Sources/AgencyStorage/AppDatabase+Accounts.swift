@@ -115,6 +115,13 @@ extension AppDatabase {
         }
     }
 
+    /// Stores a new hash of a user's password (made at the current bcrypt cost after a good login).
+    public func replacePasswordHash(username: String, with passwordHash: String) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE account_users SET password_hash = ? WHERE username = ?", arguments: [passwordHash, username])
+        }
+    }
+
     static let accountSelect = """
         SELECT a.id, a.agency_id, a.name, a.kind, a.contact_limit, a.send_limit, a.created_at,
                (SELECT count(*) FROM contacts c WHERE c.account_id = a.id) AS contacts,
