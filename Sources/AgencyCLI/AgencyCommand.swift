@@ -10,7 +10,7 @@ public struct AgencyCommand: AsyncParsableCommand {
             then use the printed token (AGENCY_TOKEN) with the other commands.
             """,
         subcommands: [
-            Serve.self, Migrate.self, AgenciesCommand.self, SandboxCommand.self, SnapshotCommand.self, AccountCommand.self, LoginCommand.self,
+            Serve.self, Migrate.self, Backup.self, AgenciesCommand.self, SandboxCommand.self, SnapshotCommand.self, AccountCommand.self, LoginCommand.self,
         ]
     )
 

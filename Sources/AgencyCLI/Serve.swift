@@ -1,6 +1,7 @@
 import AgencyHTTP
 import AgencyStorage
 import ArgumentParser
+import Foundation
 import Logging
 
 struct Serve: AgencyRunnable {
@@ -16,10 +17,26 @@ struct Serve: AgencyRunnable {
     var publicURL: String?
     @Option(name: .customLong("bcrypt-cost"), help: "bcrypt cost factor for passwords (10...16).")
     var bcryptCost: UInt8 = 12
+    @Option(name: .customLong("request-timeout"), help: "Seconds a client has to send a whole request once its head has arrived.")
+    var requestTimeout = 30
+    @Option(name: .customLong("idle-timeout"), help: "Seconds an open connection may wait between requests (or to send its first one).")
+    var idleTimeout = 60
+    @Option(name: .customLong("max-connections"), help: "Connections served at once; further ones wait in the kernel's queue.")
+    var maxConnections = 1024
+    @Option(name: .customLong("metrics-port"), help: "Serve Prometheus metrics at /metrics on this port (off when not given).")
+    var metricsPort: Int?
+    @Option(name: .customLong("metrics-host"), help: "Address the metrics port listens on; keep it private.")
+    var metricsHost = "127.0.0.1"
 
     func validate() throws {
         guard (10...16).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be between 10 and 16.") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        guard (1...3600).contains(requestTimeout) else { throw ValidationError("--request-timeout must be between 1 and 3600 seconds.") }
+        guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be between 1 and 3600 seconds.") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1.") }
+        if let metricsPort {
+            guard (1...65535).contains(metricsPort), metricsPort != port else { throw ValidationError("--metrics-port must be between 1 and 65535 and differ from --port.") }
+        }
     }
 
     func run(in context: CLIContext) async throws {
@@ -29,8 +46,13 @@ struct Serve: AgencyRunnable {
         logger.logLevel = .info
         logger.info("database ready", metadata: ["path": "\(path)"])
         let settings = ServiceSettings(publicURL: publicURL ?? "http://\(host):\(port)", bcryptCost: bcryptCost)
+        let limits = ServerLimits(
+            requestReadTimeout: .seconds(Int64(requestTimeout)), idleTimeout: .seconds(Int64(idleTimeout)), maxConnections: maxConnections
+        )
         let app = buildApplication(
-            database: appDatabase, settings: settings, address: ServerAddress(host: host, port: port), logger: logger
+            database: appDatabase, settings: settings, address: ServerAddress(host: host, port: port), limits: limits,
+            metrics: metricsPort.map { _ in ServiceMetrics.bootstrap() }, metricsAddress: metricsPort.map { ServerAddress(host: metricsHost, port: $0) },
+            logger: logger
         )
         try await app.runService()
     }
@@ -48,5 +70,28 @@ struct Migrate: AgencyRunnable {
         let path = database.resolvedPath(context)
         let migrations = try AppDatabase.open(path: path).appliedMigrations()
         context.write("\(path): schema up to date (\(migrations.count) migrations: \(migrations.joined(separator: ", ")))")
+    }
+}
+
+struct Backup: AgencyRunnable {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy a database, consistently, while the service keeps serving it.",
+        discussion: "Example:\n  $ agency backup --database ./agency.sqlite --to ./backups/agency-2026-11-29.sqlite"
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The file to write; it must not exist yet.") var to: String
+
+    func run(in context: CLIContext) async throws {
+        let source = database.resolvedPath(context)
+        // Opening a missing file would create an empty database and "back up" nothing.
+        guard FileManager.default.fileExists(atPath: source) else {
+            throw CLIError("No database at \(source); pass --database with the file the service uses.")
+        }
+        guard !FileManager.default.fileExists(atPath: to) else {
+            throw CLIError("\(to) already exists; choose a new file so that no backup is overwritten.")
+        }
+        try AppDatabase.open(path: source).backup(to: to)
+        context.write("Backed up \(source) to \(to).")
     }
 }

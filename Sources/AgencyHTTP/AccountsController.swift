@@ -1,5 +1,6 @@
 import AgencyDomain
 import AgencyStorage
+import Foundation
 import Hummingbird
 
 /// The agency API for accounts: sandboxes, client accounts, their tokens.
@@ -58,18 +59,19 @@ struct AccountsController {
         let password = Secrets.newPassword()
         let passwordHash = try await hasher.hash(password)
         let loginURL = settings.loginURL
-        let outcome = try await database.provision(
-            ProvisionRequest(
-                agencyID: agencyID, snapshotID: body.snapshot_id?.value, name: name, kind: kind,
-                options: ProvisioningOptions(activateAutomations: body.activate_automations ?? false, activateCampaigns: body.activate_campaigns ?? false),
-                passwordHash: passwordHash, makeUsername: { Username.make(fromAccountName: name) },
-                idempotency: key.map { ($0, IdempotentReply.requestDigest(json)) }
-            ),
-            seal: { account, username in
-                let reply = Self.createdReply(account, username: username, password: password, loginURL: loginURL)
-                return try IdempotentReply.seal(try JSONReply.encoder.encode(reply), token: token, idempotencyKey: key ?? "")
-            }
+        let provisionRequest = ProvisionRequest(
+            agencyID: agencyID, snapshotID: body.snapshot_id?.value, name: name, kind: kind,
+            options: ProvisioningOptions(activateAutomations: body.activate_automations ?? false, activateCampaigns: body.activate_campaigns ?? false),
+            passwordHash: passwordHash, makeUsername: { Username.make(fromAccountName: name) },
+            idempotency: key.map { ($0, IdempotentReply.requestDigest(json)) }
         )
+        let seal: @Sendable (Account, String) throws -> Data = { account, username in
+            let reply = Self.createdReply(account, username: username, password: password, loginURL: loginURL)
+            return try IdempotentReply.seal(try JSONReply.encoder.encode(reply), token: token, idempotencyKey: key ?? "")
+        }
+        let outcome = try await ServiceMetrics.timed(ServiceMetrics.provisioningDuration) {
+            try await database.provision(provisionRequest, seal: seal)
+        }
         switch outcome {
         case .created(let account, let username):
             return try JSONReply.make(Self.createdReply(account, username: username, password: password, loginURL: loginURL), status: .created)
@@ -129,7 +131,7 @@ struct AccountsController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let kind = try request.query("kind").map { try AccountKind.parse($0, field: "kind") }
-        let page = Page(request)
+        let page = try Page(request)
         let (accounts, total) = try await database.accounts(agencyID: try context.requireAgency(), kind: kind, page: page)
         struct Reply: Encodable { var accounts: [AccountBody]; var meta: ListMeta }
         return try JSONReply.make(Reply(accounts: accounts.map { AccountBody($0) }, meta: ListMeta(total: total, page: page)))

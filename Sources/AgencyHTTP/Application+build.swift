@@ -1,7 +1,9 @@
 import AgencyDomain
 import AgencyStorage
 import Hummingbird
+import HummingbirdCore
 import Logging
+import ServiceLifecycle
 
 /// Where the server listens.
 public struct ServerAddress: Sendable {
@@ -14,24 +16,45 @@ public struct ServerAddress: Sendable {
     }
 }
 
-/// The service, ready to run: `try await buildApplication(...).runService()`.
+/// The service, ready to run: `try await buildApplication(...).runService()`. With `metrics`, its
+/// Prometheus endpoint listens on `metricsAddress`, apart from the public port.
 public func buildApplication(
-    database: AppDatabase, settings: ServiceSettings, address: ServerAddress, logger: Logger
+    database: AppDatabase, settings: ServiceSettings, address: ServerAddress, limits: ServerLimits = ServerLimits(),
+    metrics: ServiceMetrics? = nil, metricsAddress: ServerAddress? = nil, logger: Logger
 ) -> some ApplicationProtocol {
-    Application(
-        router: buildRouter(database: database, settings: settings),
-        configuration: .init(address: .hostname(address.host, port: address.port), serverName: "agency-snapshots"),
+    var services: [any Service] = []
+    if let metrics, let metricsAddress {
+        services.append(Application(
+            router: buildMetricsRouter(metrics: metrics, database: database),
+            configuration: .init(address: .hostname(metricsAddress.host, port: metricsAddress.port), serverName: "agency-snapshots-metrics"),
+            logger: logger
+        ))
+    }
+    let readTimeout = limits.requestReadTimeout
+    return Application(
+        router: buildRouter(database: database, settings: settings, metrics: metrics != nil),
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [RequestReadDeadline(timeout: readTimeout)], idleTimeout: limits.idleTimeout
+        )),
+        configuration: .init(
+            address: .hostname(address.host, port: address.port), serverName: "agency-snapshots",
+            availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)
+        ),
+        services: services,
         logger: logger
     )
 }
 
 /// Every route of the service. Tests drive this router directly.
-public func buildRouter(database: AppDatabase, settings: ServiceSettings) -> Router<AppRequestContext> {
+public func buildRouter(database: AppDatabase, settings: ServiceSettings, metrics: Bool = false) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let hasher = PasswordHasher(cost: settings.bcryptCost)
-    // Logs method, path and status only: never headers, which carry tokens.
-    router.add(middleware: LogRequestsMiddleware(.info))
+    // Outside the error middleware, so that both see the status every reply really has.
+    router.add(middleware: RequestLogMiddleware())
+    if metrics { router.add(middleware: MetricsMiddleware()) }
     router.add(middleware: ErrorMiddleware())
+    let routeTable = RouteTable()
+    router.add(middleware: MethodNotAllowedMiddleware(table: routeTable))
 
     router.get("health") { _, _ in try JSONReply.make(["status": "ok"]) }
     LoginController(database: database, hasher: hasher).addRoutes(to: router)
@@ -46,5 +69,6 @@ public func buildRouter(database: AppDatabase, settings: ServiceSettings) -> Rou
     SendsController(database: database).addRoutes(to: accountAPI)
     AssetsController(database: database).addRoutes(to: accountAPI)
     ContactDataController(database: database).addRoutes(to: accountAPI)
+    routeTable.load(router.routes.map { ($0.path.description, $0.method.rawValue) })
     return router
 }

@@ -28,12 +28,14 @@ struct Failure {
     var code: String
     var message: String
     var field: String?
+    var headers: HTTPFields = [:]
 
-    init(status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+    init(status: HTTPResponse.Status, code: String, message: String, field: String? = nil, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.headers = headers
     }
 
     init(_ error: any Error) {
@@ -41,7 +43,7 @@ struct Failure {
         case let error as DomainError:
             self.init(error)
         case let error as Refusal:
-            self.init(status: error.status, code: error.code, message: error.message)
+            self.init(status: error.status, code: error.code, message: error.message, headers: error.headers)
         case let error as MalformedJSON:
             self.init(status: .badRequest, code: "malformed_json", message: error.message)
         case is NIOTooManyBytesError:
@@ -90,13 +92,13 @@ struct Failure {
     func agencyReply() throws -> Response {
         var body = ["code": code, "message": message]
         if let field { body["field"] = field }
-        return try JSONReply.make(["error": body], status: status)
+        return try JSONReply.make(["error": body], status: status, headers: headers)
     }
 
     /// v3: field errors as `errors[]` with a JSON pointer, everything else as `{"message"}`.
     func activeCampaignReply() throws -> Response {
         guard status == .unprocessableContent || status == .conflict else {
-            return try JSONReply.make(["message": message], status: status)
+            return try JSONReply.make(["message": message], status: status, headers: headers)
         }
         struct V3Error: Encodable {
             struct Source: Encodable { var pointer: String }
@@ -107,7 +109,7 @@ struct Failure {
         }
         let pointer = field.map { "/" + $0.replacingOccurrences(of: "[", with: "/").replacingOccurrences(of: "]", with: "").replacingOccurrences(of: ".", with: "/") }
         let error = V3Error(title: title, detail: message, code: code, source: pointer.map(V3Error.Source.init))
-        return try JSONReply.make(["errors": [error]], status: status)
+        return try JSONReply.make(["errors": [error]], status: status, headers: headers)
     }
 
     var title: String {

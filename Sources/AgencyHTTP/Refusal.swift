@@ -5,4 +5,6 @@ struct Refusal: Error {
     var status: HTTPResponse.Status
     var code: String
     var message: String
+    /// Headers the reply must carry, e.g. `Allow` on a 405.
+    var headers: HTTPFields = [:]
 }

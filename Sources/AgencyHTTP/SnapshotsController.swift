@@ -28,15 +28,17 @@ struct SnapshotsController {
         guard let sandboxID = body.sandbox_id?.value else {
             throw DomainError.invalid(field: "sandbox_id", message: "'sandbox_id' is required: the sandbox to take the snapshot of.")
         }
-        let snapshot = try await database.createSnapshot(
-            agencyID: try context.requireAgency(), sandboxID: sandboxID,
-            name: try AccountName.validated(body.name), includes: try SnapshotInclude.parse(body.include ?? [])
-        )
+        let agencyID = try context.requireAgency()
+        let name = try AccountName.validated(body.name)
+        let includes = try SnapshotInclude.parse(body.include ?? [])
+        let snapshot = try await ServiceMetrics.timed(ServiceMetrics.snapshotDuration) {
+            try await database.createSnapshot(agencyID: agencyID, sandboxID: sandboxID, name: name, includes: includes)
+        }
         return try JSONReply.make(SnapshotBody(snapshot), status: .created)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let page = Page(request)
+        let page = try Page(request)
         let query = SnapshotQuery(name: request.query("name"), sandboxID: request.query("sandbox_id").flatMap { Int64($0) }, page: page)
         let (snapshots, total) = try await database.snapshots(agencyID: try context.requireAgency(), query: query)
         struct Reply: Encodable { var snapshots: [SnapshotBody]; var meta: ListMeta }
