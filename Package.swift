@@ -29,6 +29,8 @@ let package = Package(
             name: "AgencyDomain",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The wire contract: the agency API's request and reply types, shared by the server and the CLI.
+        .target(name: "AgencyAPI", dependencies: ["AgencyDomain"]),
         // The schema, as numbered SQL files carried as resources.
         .target(
             name: "AgencyMigrations",
@@ -48,6 +50,7 @@ let package = Package(
         .target(
             name: "AgencyHTTP",
             dependencies: [
+                "AgencyAPI",
                 "AgencyDomain",
                 "AgencyStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -66,6 +69,7 @@ let package = Package(
         .target(
             name: "AgencyCLI",
             dependencies: [
+                "AgencyAPI",
                 "AgencyDomain",
                 "AgencyStorage",
                 "AgencyHTTP",
@@ -99,7 +103,7 @@ let package = Package(
         .testTarget(
             name: "AgencyHTTPTests",
             dependencies: [
-                "AgencyHTTP", "AgencyStorage", "AgencyDomain",
+                "AgencyAPI", "AgencyHTTP", "AgencyStorage", "AgencyDomain",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -109,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "AgencyCLITests",
             dependencies: [
-                "AgencyCLI", "AgencyHTTP", "AgencyStorage", "AgencyDomain",
+                "AgencyAPI", "AgencyCLI", "AgencyHTTP", "AgencyStorage", "AgencyDomain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -17,6 +17,11 @@ public enum DomainError: Error, Equatable, Sendable {
     case conflict(code: String, message: String)
     /// The request is well-formed but cannot be carried out as asked (e.g. a reused idempotency key).
     case unprocessable(code: String, message: String)
+    /// The request body is not JSON at all.
+    case malformed(message: String)
+    /// The thing exists but never takes this kind of request (e.g. editing a snapshot). `allowed` lists
+    /// what it does take.
+    case notAllowed(code: String, message: String, allowed: [String])
 
     /// A stable, machine-readable code.
     public var code: String {
@@ -27,14 +32,16 @@ public enum DomainError: Error, Equatable, Sendable {
         case .unauthorized: "unauthorized"
         case .limitReached(let kind, _): kind.errorCode
         case .kindConversion: "account_kind_conversion"
-        case .conflict(let code, _), .unprocessable(let code, _): code
+        case .conflict(let code, _), .unprocessable(let code, _), .notAllowed(let code, _, _): code
+        case .malformed: "malformed_json"
         }
     }
 
     /// One line for a person.
     public var message: String {
         switch self {
-        case .invalid(_, let message), .duplicate(_, let message), .conflict(_, let message), .unprocessable(_, let message):
+        case .invalid(_, let message), .duplicate(_, let message), .conflict(_, let message), .unprocessable(_, let message),
+             .malformed(let message), .notAllowed(_, let message, _):
             message
         case .notFound(let what):
             "\(what) not found."

@@ -1,3 +1,4 @@
+import AgencyAPI
 import AgencyDomain
 import AgencyStorage
 import Hummingbird
@@ -23,6 +24,6 @@ struct BundlesController {
         let account = try await database.account(id: try pathID(context, what: "Account"), agencyID: try context.requireAgency())
         let bundle = try AssetBundle.parse(try await request.decodeJSON(JSONValue.self, limit: Self.bodyLimit))
         let applied = try await database.applyBundle(accountID: account.id, bundle)
-        return try JSONReply.make(["created": applied.created, "updated": applied.updated, "deleted": applied.deleted])
+        return try JSONReply.make(BundleAppliedBody(created: applied.created, updated: applied.updated, deleted: applied.deleted))
     }
 }

@@ -1,3 +1,4 @@
+import AgencyAPI
 import AgencyDomain
 import Hummingbird
 import Logging
@@ -42,10 +43,6 @@ struct Failure {
         switch error {
         case let error as DomainError:
             self.init(error)
-        case let error as Refusal:
-            self.init(status: error.status, code: error.code, message: error.message, headers: error.headers)
-        case let error as MalformedJSON:
-            self.init(status: .badRequest, code: "malformed_json", message: error.message)
         case is NIOTooManyBytesError:
             self.init(status: .contentTooLarge, code: "body_too_large", message: "The request body is larger than this endpoint accepts.")
         case let error as HTTPError:
@@ -71,6 +68,11 @@ struct Failure {
             status = .unprocessableContent
         case .kindConversion, .conflict:
             status = .conflict
+        case .malformed:
+            status = .badRequest
+        case .notAllowed(_, _, let allowed):
+            status = .methodNotAllowed
+            headers[.allow] = allowed.joined(separator: ", ")
         }
     }
 
@@ -90,9 +92,7 @@ struct Failure {
     }
 
     func agencyReply() throws -> Response {
-        var body = ["code": code, "message": message]
-        if let field { body["field"] = field }
-        return try JSONReply.make(["error": body], status: status, headers: headers)
+        try JSONReply.make(ErrorReply(code: code, message: message, field: field), status: status, headers: headers)
     }
 
     /// v3: field errors as `errors[]` with a JSON pointer, everything else as `{"message"}`.

@@ -1,3 +1,4 @@
+import AgencyAPI
 import AgencyDomain
 import AgencyStorage
 import Hummingbird
@@ -9,11 +10,6 @@ struct LoginController {
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("v1/login", use: login)
-    }
-
-    struct LoginRequest: Decodable {
-        var username: String?
-        var password: String?
     }
 
     /// A wrong username and a wrong password get the same answer after the same bcrypt work.

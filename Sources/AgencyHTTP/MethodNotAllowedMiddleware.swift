@@ -1,3 +1,4 @@
+import AgencyDomain
 import Hummingbird
 import Synchronization
 
@@ -13,10 +14,9 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound && (context.endpointPath ?? "NotFound") == "NotFound" {
             let allowed = table.methods(forPath: request.uri.path)
             guard !allowed.isEmpty else { throw error }
-            throw Refusal(
-                status: .methodNotAllowed, code: "method_not_allowed",
-                message: "\(request.method) is not allowed here; this path takes \(allowed.joined(separator: ", ")).",
-                headers: [.allow: allowed.joined(separator: ", ")]
+            throw DomainError.notAllowed(
+                code: "method_not_allowed", message: "\(request.method) is not allowed here; this path takes \(allowed.joined(separator: ", ")).",
+                allowed: allowed
             )
         }
     }

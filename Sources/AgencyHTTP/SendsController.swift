@@ -1,4 +1,5 @@
 import Foundation
+import AgencyAPI
 import AgencyDomain
 import AgencyStorage
 import Hummingbird

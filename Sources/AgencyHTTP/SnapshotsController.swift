@@ -1,3 +1,4 @@
+import AgencyAPI
 import AgencyDomain
 import AgencyStorage
 import Hummingbird
@@ -17,14 +18,8 @@ struct SnapshotsController {
         group.post("snapshots/:id/verify", use: verify)
     }
 
-    struct CreateRequest: Decodable {
-        var sandbox_id: FlexibleID?
-        var name: String?
-        var include: [String]?
-    }
-
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try await request.decodeJSON(CreateRequest.self)
+        let body = try await request.decodeJSON(SnapshotRequest.self)
         guard let sandboxID = body.sandbox_id?.value else {
             throw DomainError.invalid(field: "sandbox_id", message: "'sandbox_id' is required: the sandbox to take the snapshot of.")
         }
@@ -41,8 +36,7 @@ struct SnapshotsController {
         let page = try Page(request)
         let query = SnapshotQuery(name: request.query("name"), sandboxID: request.query("sandbox_id").flatMap { Int64($0) }, page: page)
         let (snapshots, total) = try await database.snapshots(agencyID: try context.requireAgency(), query: query)
-        struct Reply: Encodable { var snapshots: [SnapshotBody]; var meta: ListMeta }
-        return try JSONReply.make(Reply(snapshots: snapshots.map { SnapshotBody($0, withManifest: false) }, meta: ListMeta(total: total, page: page)))
+        return try JSONReply.make(SnapshotList(snapshots: snapshots.map { SnapshotBody($0, withManifest: false) }, meta: ListMeta(total: total, page: page)))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -56,22 +50,15 @@ struct SnapshotsController {
     }
 
     @Sendable func refuseEdit(_ request: Request, context: AppRequestContext) async throws -> Response {
-        throw Refusal(
-            status: .methodNotAllowed, code: "snapshot_immutable",
-            message: "A snapshot cannot be changed. Edit the sandbox and take a new snapshot instead."
+        throw DomainError.notAllowed(
+            code: "snapshot_immutable", message: "A snapshot cannot be changed. Edit the sandbox and take a new snapshot instead.",
+            allowed: ["DELETE", "GET"]
         )
     }
 
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
         let check = try await database.verifySnapshot(id: try pathID(context, what: "Snapshot"), agencyID: try context.requireAgency())
-        struct Reply: Encodable {
-            var snapshot_id: Int64
-            var ok: Bool
-            var digest: String
-            var recomputed_digest: String
-            var problems: [String]
-        }
-        return try JSONReply.make(Reply(
+        return try JSONReply.make(SnapshotCheckBody(
             snapshot_id: check.snapshotID, ok: check.ok, digest: check.expectedDigest,
             recomputed_digest: check.actualDigest, problems: check.problems
         ))

@@ -126,7 +126,8 @@ extension AppDatabase {
         SELECT a.id, a.agency_id, a.name, a.kind, a.contact_limit, a.send_limit, a.created_at,
                (SELECT count(*) FROM contacts c WHERE c.account_id = a.id) AS contacts,
                (SELECT count(*) FROM outbox o WHERE o.account_id = a.id) AS sends,
-               s.snapshot_id, s.snapshot_name, s.digest, s.activate_automations, s.activate_campaigns
+               s.snapshot_id, s.snapshot_name, s.digest, s.activate_automations, s.activate_campaigns,
+               EXISTS (SELECT 1 FROM snapshots n WHERE n.id = s.snapshot_id) AS snapshot_exists
         FROM accounts a LEFT JOIN account_sources s ON s.account_id = a.id
         """
 
@@ -147,7 +148,8 @@ extension AppDatabase {
             source: (row["snapshot_id"] as Int64?).map { snapshotID in
                 AccountSource(
                     snapshotID: snapshotID, snapshotName: row["snapshot_name"], digest: row["digest"],
-                    options: ProvisioningOptions(activateAutomations: row["activate_automations"], activateCampaigns: row["activate_campaigns"])
+                    options: ProvisioningOptions(activateAutomations: row["activate_automations"], activateCampaigns: row["activate_campaigns"]),
+                    snapshotExists: row["snapshot_exists"]
                 )
             }
         )

@@ -78,14 +78,15 @@ extension AppDatabase {
         return try contact(accountID: accountID, id: id, db)
     }
 
-    /// Turns the schema's refusals into domain errors the caller can act on.
+    /// A duplicate email is reported as such even in a full sandbox, where the cap's trigger fires first.
     static func contactWriteError(_ error: DatabaseError, accountID: Int64, email: String, _ db: Database) throws -> any Error {
-        if error.isRaised("contact_limit_reached") {
-            let limit = try Int.fetchOne(db, sql: "SELECT contact_limit FROM accounts WHERE id = ?", arguments: [accountID]) ?? 0
-            return DomainError.limitReached(.contacts, limit: limit)
-        }
-        if error.isUniqueViolation {
-            return DomainError.duplicate(field: "contact.email", message: "A contact with the email '\(email)' already exists.")
+        let duplicate = DomainError.duplicate(field: "contact.email", message: "A contact with the email '\(email)' already exists.")
+        if error.isUniqueViolation { return duplicate }
+        if let limit = try error.limitReached(accountID: accountID, db) {
+            let exists = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM contacts WHERE account_id = ? AND email = ? COLLATE NOCASE)", arguments: [accountID, email]
+            ) ?? false
+            return exists ? duplicate : limit
         }
         return error
     }

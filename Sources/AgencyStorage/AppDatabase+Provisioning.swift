@@ -11,12 +11,24 @@ public struct ProvisionRequest: Sendable {
     public var options: ProvisioningOptions
     public var passwordHash: String
     public var makeUsername: @Sendable () -> String
-    /// The caller's Idempotency-Key and the digest of its request body, when it sent one.
-    public var idempotency: (key: String, requestDigest: [UInt8])?
+    /// The caller's Idempotency-Key, the digest of its request, and the password sealed for a retry.
+    public var idempotency: Idempotency?
+
+    public struct Idempotency: Sendable {
+        public var key: String
+        public var requestDigest: [UInt8]
+        public var sealedPassword: Data
+
+        public init(key: String, requestDigest: [UInt8], sealedPassword: Data) {
+            self.key = key
+            self.requestDigest = requestDigest
+            self.sealedPassword = sealedPassword
+        }
+    }
 
     public init(
         agencyID: Int64, snapshotID: Int64?, name: String, kind: AccountKind, options: ProvisioningOptions,
-        passwordHash: String, makeUsername: @escaping @Sendable () -> String, idempotency: (key: String, requestDigest: [UInt8])?
+        passwordHash: String, makeUsername: @escaping @Sendable () -> String, idempotency: Idempotency?
     ) {
         self.agencyID = agencyID
         self.snapshotID = snapshotID
@@ -29,45 +41,55 @@ public struct ProvisionRequest: Sendable {
     }
 }
 
-/// A provisioned account, or the sealed first reply to a retried request.
+/// An account made by an earlier request with the same Idempotency-Key: as it is now, with its
+/// login name and the password sealed by that first request.
+public struct ProvisionReplay: Sendable {
+    public var account: Account
+    public var username: String
+    public var sealedPassword: Data
+}
+
+/// A provisioned account, or the one an earlier request with the same key made.
 public enum ProvisionOutcome: Sendable {
     case created(Account, username: String)
-    case replayed(sealedReply: Data)
+    case replayed(ProvisionReplay)
 }
 
 extension AppDatabase {
-    /// How long a retry with the same Idempotency-Key gets the first reply back.
+    /// How long a retry with the same Idempotency-Key gets the first account back.
     public static let idempotencyWindow: TimeInterval = 24 * 3600
+
+    /// The account an earlier request with this key made, if any; checked before any password is
+    /// hashed, so that a retry costs a read. The same key with another request is refused.
+    public func earlierProvision(agencyID: Int64, key: String, requestDigest: [UInt8]) async throws -> ProvisionReplay? {
+        try quickRead { db in try Self.earlierProvision(agencyID: agencyID, key: key, requestDigest: requestDigest, db) }
+    }
 
     /// Makes a client account in one transaction: the account and its first user and, from a
     /// snapshot, every asset and reference (copied as sets, ids unchanged), its contacts and deals if
-    /// the snapshot has them, and its provenance; with an idempotency key, the sealed reply `seal`
-    /// makes. Any failure leaves nothing behind.
-    public func provision(
-        _ request: ProvisionRequest,
-        seal: @escaping @Sendable (Account, String) throws -> Data
-    ) async throws -> ProvisionOutcome {
-        guard request.kind != .sandbox else {
-            throw DomainError.invalid(field: "kind", message: "A snapshot makes client accounts: kind is trial or paid. Create sandboxes with POST /v1/sandboxes.")
-        }
-        return try await writer.write { db in
-            if let idempotency = request.idempotency,
-               let replay = try Self.earlierReply(agencyID: request.agencyID, key: idempotency.key, requestDigest: idempotency.requestDigest, db) {
-                return .replayed(sealedReply: replay)
+    /// the snapshot has them, and its provenance; with an idempotency key, the key and the sealed
+    /// password. Any failure leaves nothing behind. A request whose key was committed meanwhile by
+    /// a concurrent one gets that account instead.
+    public func provision(_ request: ProvisionRequest) async throws -> ProvisionOutcome {
+        try await writer.write { db in
+            if let idempotency = request.idempotency {
+                try Self.forgetExpiredKeys(agencyID: request.agencyID, db)
+                if let replay = try Self.earlierProvision(agencyID: request.agencyID, key: idempotency.key, requestDigest: idempotency.requestDigest, db) {
+                    return .replayed(replay)
+                }
             }
             let accountID = try Self.insertAccount(agencyID: request.agencyID, name: request.name, kind: request.kind, db)
             let username = try Self.insertUser(accountID: accountID, passwordHash: request.passwordHash, makeUsername: request.makeUsername, db)
             if let snapshotID = request.snapshotID {
                 try Self.copy(snapshotID: snapshotID, into: accountID, agencyID: request.agencyID, options: request.options, db)
             }
-            let account = try Self.account(id: accountID, agencyID: request.agencyID, db)
             if let idempotency = request.idempotency {
                 try db.execute(
                     sql: "INSERT INTO idempotency_keys (agency_id, key, request_digest, account_id, sealed_reply, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [request.agencyID, idempotency.key, Data(idempotency.requestDigest), accountID, try seal(account, username), Timestamp.now()]
+                    arguments: [request.agencyID, idempotency.key, Data(idempotency.requestDigest), accountID, idempotency.sealedPassword, Timestamp.now()]
                 )
             }
-            return .created(account, username: username)
+            return .created(try Self.account(id: accountID, agencyID: request.agencyID, db), username: username)
         }
     }
 
@@ -104,21 +126,38 @@ extension AppDatabase {
         try SnapshotRecords.provision(snapshotID: snapshotID, accountID: accountID, now: now, db)
     }
 
-    /// The sealed first reply for this key, nil when the key is new. The same key with another
-    /// body is refused: the caller is reusing a key by mistake.
-    static func earlierReply(agencyID: Int64, key: String, requestDigest: [UInt8], _ db: Database) throws -> Data? {
+    static func forgetExpiredKeys(agencyID: Int64, _ db: Database) throws {
         let cutoff = Timestamp.string(from: Date().addingTimeInterval(-idempotencyWindow))
         try db.execute(sql: "DELETE FROM idempotency_keys WHERE agency_id = ? AND created_at < ?", arguments: [agencyID, cutoff])
-        guard let row = try Row.fetchOne(db, sql: "SELECT request_digest, sealed_reply FROM idempotency_keys WHERE agency_id = ? AND key = ?", arguments: [agencyID, key]) else {
-            return nil
-        }
+    }
+
+    /// The account made with this key, nil when the key is new or expired. The same key with another
+    /// request is refused: the caller is reusing a key by mistake.
+    static func earlierProvision(agencyID: Int64, key: String, requestDigest: [UInt8], _ db: Database) throws -> ProvisionReplay? {
+        let cutoff = Timestamp.string(from: Date().addingTimeInterval(-idempotencyWindow))
+        guard let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT k.request_digest, k.sealed_reply, k.account_id, u.username
+                FROM idempotency_keys k LEFT JOIN account_users u ON u.account_id = k.account_id
+                WHERE k.agency_id = ? AND k.key = ? AND k.created_at >= ?
+                """,
+            arguments: [agencyID, key, cutoff]
+        ) else { return nil }
         guard Secrets.constantTimeEquals([UInt8](row["request_digest"] as Data), requestDigest) else {
             throw DomainError.unprocessable(
                 code: "idempotency_key_reused",
                 message: "This Idempotency-Key was already used with a different request body; use a new key for a new request."
             )
         }
-        return row["sealed_reply"]
+        let accountID: Int64 = row["account_id"]
+        guard let username: String = row["username"] else {
+            throw DomainError.conflict(
+                code: "idempotency_key_used",
+                message: "This Idempotency-Key made account \(accountID), which has since been deleted; use a new key to make another account."
+            )
+        }
+        return ProvisionReplay(account: try account(id: accountID, agencyID: agencyID, db), username: username, sealedPassword: row["sealed_reply"])
     }
 
     /// The asset rows an account provisioned from the snapshot holds, as `SELECT columns FROM …`

@@ -59,11 +59,10 @@ extension AppDatabase {
                         """,
                     arguments: [id, now, accountID, contactID]
                 )
-            } catch let error as DatabaseError where error.isRaised("send_limit_reached") {
-                let limit = try Int.fetchOne(db, sql: "SELECT send_limit FROM accounts WHERE id = ?", arguments: [accountID]) ?? 0
-                throw DomainError.limitReached(.sends, limit: limit)
             } catch let error as DatabaseError where error.isUniqueViolation {
                 throw DomainError.invalid(field: "send.contacts[\(index)]", message: "Contact \(contactID) is listed twice.")
+            } catch let error as DatabaseError {
+                throw try error.limitReached(accountID: accountID, db) ?? error
             }
             if db.changesCount == 0 {
                 throw DomainError.invalid(field: "send.contacts[\(index)]", message: "Contact \(contactID) does not exist in this account.")

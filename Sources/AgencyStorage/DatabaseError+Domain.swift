@@ -1,7 +1,8 @@
-import Foundation
 import AgencyDomain
 import GRDB
 
+/// The one place where the schema's refusals become domain errors. Triggers refuse with
+/// `RAISE(ABORT, reason)`; the reasons are named here with what they mean to a caller.
 extension DatabaseError {
     /// True when a schema trigger refused the write with `RAISE(ABORT, reason)`.
     func isRaised(_ reason: String) -> Bool {
@@ -11,19 +12,14 @@ extension DatabaseError {
     var isUniqueViolation: Bool {
         extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
     }
-}
 
-extension Database {
-    /// Hands out the next id of `kind` inside `accountID`. Ids are never reused, also after deletes.
-    func nextID(_ kind: String, in accountID: Int64) throws -> Int64 {
-        try Int64.fetchOne(
-            self,
-            sql: """
-                INSERT INTO id_sequences (account_id, kind, last_id) VALUES (?, ?, 1)
-                ON CONFLICT (account_id, kind) DO UPDATE SET last_id = last_id + 1
-                RETURNING last_id
-                """,
-            arguments: [accountID, kind]
-        )!
+    /// A sandbox cap, with the limit stored on the account (the one the trigger enforced).
+    func limitReached(accountID: Int64, _ db: Database) throws -> DomainError? {
+        for (reason, kind, column) in [("contact_limit_reached", LimitKind.contacts, "contact_limit"), ("send_limit_reached", .sends, "send_limit")]
+        where isRaised(reason) {
+            let limit = try Int.fetchOne(db, sql: "SELECT \(column) FROM accounts WHERE id = ?", arguments: [accountID]) ?? 0
+            return DomainError.limitReached(kind, limit: limit)
+        }
+        return nil
     }
 }

@@ -199,8 +199,7 @@ struct Benchmarks {
             ProvisionRequest(
                 agencyID: agencyID, snapshotID: snapshotID, name: "Client", kind: .paid, options: ProvisioningOptions(),
                 passwordHash: hash, makeUsername: { Username.make(fromAccountName: "client") }, idempotency: nil
-            ),
-            seal: { _, _ in Data() }
+            )
         )
         guard case .created(let account, _) = outcome else { throw BenchError("provisioning replayed instead of creating") }
         return account.id

@@ -40,10 +40,11 @@ struct AccountsAPITests {
             }
             let sandbox = try await api.request(.post, "/v1/accounts", agency: service.agencyA, json: ["name": "X", "kind": "sandbox"])
             #expect(sandbox.status == .unprocessableContent)
+            #expect((sandbox.json["error"] as? [String: String])?["message"]?.contains("agency sandbox create") == true)
             let unknown = try await api.request(.post, "/v1/accounts", agency: service.agencyA, json: ["name": "X", "kind": "gold"])
             #expect(unknown.status == .unprocessableContent)
             #expect(unknown.json["error"] as? [String: String] == [
-                "code": "invalid", "field": "kind", "message": "'gold' is not a kind of account; use sandbox, trial or paid.",
+                "code": "invalid", "field": "kind", "message": "'gold' is not a kind of client account; use trial or paid.",
             ])
             let blank = try await api.request(.post, "/v1/sandboxes", agency: service.agencyA, json: ["name": "   "])
             #expect(blank.status == .unprocessableContent)

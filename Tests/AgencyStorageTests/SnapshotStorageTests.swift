@@ -97,8 +97,7 @@ struct SnapshotStorageTests {
         func tagName(in snapshot: Snapshot) async throws -> (String?, Int) {
             let account = try await database.provision(
                 ProvisionRequest(agencyID: agencyID, snapshotID: snapshot.id, name: "c", kind: .trial, options: ProvisioningOptions(),
-                                 passwordHash: "x", makeUsername: { "u-\(UUID().uuidString)" }, idempotency: nil),
-                seal: { _, _ in Data() }
+                                 passwordHash: "x", makeUsername: { "u-\(UUID().uuidString)" }, idempotency: nil)
             )
             guard case .created(let created, _) = account else { return (nil, 0) }
             let tags = try await database.assets(accountID: created.id, kind: .tag, query: AssetQuery())
@@ -129,8 +128,7 @@ struct SnapshotStorageTests {
         let snapshot = try await database.createSnapshot(agencyID: agencyID, sandboxID: sandboxID, name: "v1", includes: [])
         let outcome = try await database.provision(
             ProvisionRequest(agencyID: agencyID, snapshotID: snapshot.id, name: "Client", kind: .paid, options: ProvisioningOptions(),
-                             passwordHash: "x", makeUsername: { "u-\(UUID().uuidString)" }, idempotency: nil),
-            seal: { _, _ in Data() }
+                             passwordHash: "x", makeUsername: { "u-\(UUID().uuidString)" }, idempotency: nil)
         )
         guard case .created(let account, _) = outcome else { Issue.record("not created"); return }
         #expect(account.source?.snapshotID == snapshot.id)

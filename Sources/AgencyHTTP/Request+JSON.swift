@@ -5,11 +5,6 @@ import Hummingbird
 /// Request bodies larger than this are refused with 413 before they are read in full.
 let defaultBodyLimit = 1 << 20
 
-/// The request body was not JSON at all.
-struct MalformedJSON: Error {
-    var message: String
-}
-
 extension Request {
     /// Reads and decodes a JSON body. Syntax errors answer 400; a field of the wrong type or
     /// a missing required field answers 422 naming the field.
@@ -28,7 +23,7 @@ extension Request {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
-            throw MalformedJSON(message: "The request body is not valid JSON.")
+            throw DomainError.malformed(message: "The request body is not valid JSON.")
         } catch DecodingError.keyNotFound(let key, let context) {
             throw DomainError.invalid(field: Self.path(context.codingPath + [key]), message: "'\(Self.path(context.codingPath + [key]))' is required.")
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context), DecodingError.dataCorrupted(let context) {
@@ -68,55 +63,5 @@ extension Request {
             return String(value)  // Hummingbird has already percent-decoded the value
         }
         return nil
-    }
-}
-
-/// JSON replies: sorted keys so that output is stable for people, diffs and tests.
-enum JSONReply {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
-    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
-        make(bytes: try encoder.encode(value), status: status, headers: headers)
-    }
-
-    /// A reply already written as JSON (see `ContactJSON`).
-    static func make(bytes: some Sequence<UInt8>, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        var fields = headers
-        fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-}
-
-/// An id in a path. Anything that is not a positive integer cannot name a record, so it is "not found".
-func pathID(_ context: AppRequestContext, _ name: String = "id", what: String) throws -> Int64 {
-    let raw = context.parameters.get(name) ?? ""
-    guard let id = Int64(raw), id > 0 else { throw DomainError.notFound(what: "\(what) \(raw)") }
-    return id
-}
-
-/// ActiveCampaign v3 sends ids as strings, but clients send numbers too: accept both.
-struct FlexibleID: Codable, Hashable, Sendable {
-    var value: Int64
-
-    init(_ value: Int64) { self.value = value }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(Int64.self), abs(Double(number)) <= JSONNumber.exactIntegerLimit {
-            value = number
-        } else if let text = try? container.decode(String.self), let number = Int64(text) {
-            value = number
-        } else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "Expected an id (a number or a string of digits).")
-        }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(String(value))
     }
 }
