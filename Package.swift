@@ -95,6 +95,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Helpers the test targets share: temporary database files that clean up after themselves.
+        .target(name: "AgencyTestSupport", path: "Tests/AgencyTestSupport"),
         .testTarget(name: "AgencyDomainTests", dependencies: ["AgencyDomain"]),
         .testTarget(
             name: "AgencyStorageTests",
@@ -103,7 +105,7 @@ let package = Package(
         .testTarget(
             name: "AgencyHTTPTests",
             dependencies: [
-                "AgencyAPI", "AgencyHTTP", "AgencyStorage", "AgencyDomain",
+                "AgencyAPI", "AgencyHTTP", "AgencyStorage", "AgencyDomain", "AgencyTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -113,7 +115,7 @@ let package = Package(
         .testTarget(
             name: "AgencyCLITests",
             dependencies: [
-                "AgencyAPI", "AgencyCLI", "AgencyHTTP", "AgencyStorage", "AgencyDomain",
+                "AgencyAPI", "AgencyCLI", "AgencyHTTP", "AgencyStorage", "AgencyDomain", "AgencyTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,7 @@
+import AgencyDomain
+import AgencyStorage
 import ArgumentParser
+import Foundation
 
 /// `agency`: run the service, administer its database, and drive it over HTTP.
 public struct AgencyCommand: AsyncParsableCommand {
@@ -6,13 +9,21 @@ public struct AgencyCommand: AsyncParsableCommand {
         commandName: "agency",
         abstract: "Agency Snapshots: build a client setup once, stamp it out for every client.",
         discussion: """
-            Start the service with `agency serve`, make an agency with `agency agencies create NAME`,
-            then use the printed token (AGENCY_TOKEN) with the other commands.
+            Start the service with `agency serve`, make an agency with `agency agencies create NAME`, then use the printed token (AGENCY_TOKEN) with the other commands.
+
+            Examples:
+              $ agency serve
+              $ agency agencies create "Northwind Marketing"
+              $ agency sandbox create "Fitness Studio Template"
             """,
+        version: AgencyCommand.version,
         subcommands: [
             Serve.self, Migrate.self, Backup.self, AgenciesCommand.self, SandboxCommand.self, SnapshotCommand.self, AccountCommand.self, LoginCommand.self,
         ]
     )
+
+    /// The version `agency --version` prints.
+    public static let version = "0.3.0"
 
     public init() {}
 }
@@ -34,7 +45,9 @@ extension AgencyCommand {
         do {
             try await execute(nil, in: .live)
         } catch {
-            exit(withError: error)
+            guard let line = CLIError.line(for: error) else { exit(withError: error) }
+            FileHandle.standardError.write(Data("Error: \(line)\n".utf8))
+            exit(withError: ExitCode.failure)
         }
     }
 }

@@ -10,16 +10,30 @@ public struct CLIContext: Sendable {
     public var write: @Sendable (String) -> Void
     public var environment: [String: String]
     public var transport: any HTTPTransport
+    /// Asks a yes/no question of a person at a terminal; nil when no one is there to answer (a script).
+    public var confirm: (@Sendable (String) -> Bool)?
 
-    public init(write: @escaping @Sendable (String) -> Void, environment: [String: String], transport: any HTTPTransport) {
+    public init(
+        write: @escaping @Sendable (String) -> Void, environment: [String: String], transport: any HTTPTransport,
+        confirm: (@Sendable (String) -> Bool)? = nil
+    ) {
         self.write = write
         self.environment = environment
         self.transport = transport
+        self.confirm = confirm
     }
 
     /// The real terminal, process environment and network.
     public static var live: CLIContext {
-        CLIContext(write: { print($0) }, environment: ProcessInfo.processInfo.environment, transport: URLSessionTransport())
+        CLIContext(
+            write: { print($0) }, environment: ProcessInfo.processInfo.environment, transport: URLSessionTransport(),
+            confirm: isatty(STDIN_FILENO) == 1 ? Self.askOnTerminal : nil
+        )
+    }
+
+    @Sendable static func askOnTerminal(_ question: String) -> Bool {
+        FileHandle.standardOutput.write(Data((question + " [y/N] ").utf8))
+        return ["y", "yes"].contains(readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? "")
     }
 }
 
@@ -57,11 +71,4 @@ struct URLSessionTransport: HTTPTransport {
             }.resume()
         }
     }
-}
-
-/// A failure shown to the user as one line, with a non-zero exit.
-public struct CLIError: Error, CustomStringConvertible, LocalizedError {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-    public var errorDescription: String? { description }
 }

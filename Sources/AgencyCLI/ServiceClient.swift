@@ -1,21 +1,27 @@
+import AgencyAPI
 import Foundation
 
-/// Talks to a running service's agency API with the agency token.
+/// Talks to a running service's agency API, in the types of the wire contract (`AgencyAPI`).
 struct ServiceClient {
     var baseURL: String
     var token: String?
     var transport: any HTTPTransport
 
+    /// Sends a request without a body.
+    func send(_ method: String, _ path: String, headers: [String: String] = [:]) async throws -> Reply {
+        try await send(method, path, data: nil, headers: headers)
+    }
+
+    /// Sends `body` as JSON.
+    func send(_ method: String, _ path: String, json body: some Encodable, headers: [String: String] = [:]) async throws -> Reply {
+        try await send(method, path, data: try JSONEncoder().encode(body), headers: headers)
+    }
+
     /// Sends a request; a non-2xx reply becomes a `CLIError` carrying the service's own message.
-    func send(_ method: String, _ path: String, body: [String: Any]? = nil, rawJSON: Data? = nil, headers extra: [String: String] = [:]) async throws -> Reply {
+    func send(_ method: String, _ path: String, data: Data?, headers extra: [String: String] = [:]) async throws -> Reply {
         var headers = ["Accept": "application/json"].merging(extra) { $1 }
         if let token { headers["Authorization"] = "Bearer \(token)" }
-        var data = rawJSON
-        if rawJSON != nil { headers["Content-Type"] = "application/json" }
-        if let body {
-            headers["Content-Type"] = "application/json"
-            data = try JSONSerialization.data(withJSONObject: body)
-        }
+        if data != nil { headers["Content-Type"] = "application/json" }
         let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         let (status, replyBody) = try await transport.send(method: method, url: base + path, headers: headers, body: data)
         let reply = Reply(status: status, body: replyBody)
@@ -27,9 +33,13 @@ struct ServiceClient {
         var status: Int
         var body: Data
 
-        /// The reply as a JSON object (empty for a 204).
-        var object: [String: Any] {
-            (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
+        /// The reply in its wire type.
+        func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            do {
+                return try JSONDecoder().decode(T.self, from: body)
+            } catch {
+                throw CLIError("The service's reply was not what this version of agency expects (HTTP \(status)); are the CLI and the service the same version?")
+            }
         }
 
         /// The body re-printed with indentation, for `--json`.
@@ -41,8 +51,8 @@ struct ServiceClient {
         }
 
         var error: CLIError {
-            if let error = object["error"] as? [String: Any], let message = error["message"] as? String {
-                return CLIError("\(message) (\(error["code"] as? String ?? "error"), HTTP \(status))")
+            if let reply = try? JSONDecoder().decode(ErrorReply.self, from: body) {
+                return CLIError("\(reply.error.message) (\(reply.error.code), HTTP \(status))")
             }
             return CLIError("The service answered HTTP \(status).")
         }

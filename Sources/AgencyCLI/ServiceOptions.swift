@@ -1,26 +1,35 @@
 import ArgumentParser
 
-/// How a command reaches the service: flags first, then `AGENCY_URL` / `AGENCY_TOKEN`.
-struct ServiceOptions: ParsableArguments {
+/// Where the service is: a flag, else `AGENCY_URL`, else the local default.
+struct ServiceURLOption: ParsableArguments {
     @Option(name: .customLong("url"), help: "The service's base URL (default: $AGENCY_URL, else http://127.0.0.1:8080).")
     var url: String?
+
+    func baseURL(_ context: CLIContext) -> String {
+        url ?? context.environment["AGENCY_URL"] ?? "http://127.0.0.1:8080"
+    }
+}
+
+/// How an agency command reaches the service: its URL and the agency token (`AGENCY_TOKEN`).
+struct ServiceOptions: ParsableArguments {
+    @OptionGroup var service: ServiceURLOption
 
     @Option(name: .customLong("token"), help: "The agency API token (default: $AGENCY_TOKEN).")
     var token: String?
 
-    @Flag(name: .customLong("json"), help: "Print the service's JSON reply, for scripts.")
-    var json = false
-
-    func client(_ context: CLIContext, needsToken: Bool = true) throws -> ServiceClient {
-        let token = token ?? context.environment["AGENCY_TOKEN"]
-        if needsToken, (token ?? "").isEmpty {
+    func client(_ context: CLIContext) throws -> ServiceClient {
+        let token = token ?? context.environment["AGENCY_TOKEN"] ?? ""
+        guard !token.isEmpty else {
             throw CLIError("No agency token: pass --token or set AGENCY_TOKEN (an operator makes one with `agency agencies create NAME`).")
         }
-        return ServiceClient(
-            baseURL: url ?? context.environment["AGENCY_URL"] ?? "http://127.0.0.1:8080",
-            token: token, transport: context.transport
-        )
+        return ServiceClient(baseURL: service.baseURL(context), token: token, transport: context.transport)
     }
+}
+
+/// `--json`: print the service's reply instead of lines for people.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .customLong("json"), help: "Print the service's JSON reply, for scripts.")
+    var json = false
 }
 
 /// Where the operator commands find the database file.
@@ -30,5 +39,20 @@ struct DatabaseOptions: ParsableArguments {
 
     func resolvedPath(_ context: CLIContext) -> String {
         path ?? context.environment["AGENCY_DATABASE"] ?? "agency.sqlite"
+    }
+}
+
+/// `--yes` for destructive commands: asked on a terminal, required in scripts.
+struct ConfirmationOption: ParsableArguments {
+    @Flag(name: .customLong("yes"), help: "Do not ask for confirmation (for scripts).")
+    var yes = false
+
+    /// Asks `question` on a terminal unless `--yes` was given; refuses when neither is possible.
+    func confirm(_ question: String, in context: CLIContext) throws {
+        if yes { return }
+        guard let ask = context.confirm else {
+            throw CLIError("This cannot be undone, so it needs confirmation: run it on a terminal, or pass --yes in a script.")
+        }
+        guard ask(question) else { throw CLIError("Nothing was deleted.") }
     }
 }

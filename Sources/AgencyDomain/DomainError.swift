@@ -7,8 +7,9 @@ public enum DomainError: Error, Equatable, Sendable {
     case duplicate(field: String, message: String)
     /// The thing does not exist, or belongs to someone else (never told apart).
     case notFound(what: String)
-    /// Missing or wrong credentials or token.
-    case unauthorized
+    /// Missing or wrong credentials or token. `hint` says what to send instead, when that can be told
+    /// without revealing whether an account or agency exists.
+    case unauthorized(hint: String? = nil)
     /// A capped account has no room left for this write; nothing was written.
     case limitReached(LimitKind, limit: Int)
     /// The change would turn a client account into a sandbox or upgrade a sandbox in place.
@@ -45,8 +46,8 @@ public enum DomainError: Error, Equatable, Sendable {
             message
         case .notFound(let what):
             "\(what) not found."
-        case .unauthorized:
-            "Missing or invalid credentials."
+        case .unauthorized(let hint):
+            hint ?? "Missing or invalid credentials."
         case .limitReached(.contacts, let limit):
             "A sandbox holds at most \(limit) contacts; nothing was written. Sandboxes are workshops, not places for real customer data."
         case .limitReached(.sends, let limit):

@@ -17,13 +17,13 @@ public struct AppRequestContext: RequestContext {
 
     /// The agency a `/v1` handler acts for; only reachable behind the authenticator.
     func requireAgency() throws -> Int64 {
-        guard let agencyID else { throw DomainError.unauthorized }
+        guard let agencyID else { throw DomainError.unauthorized() }
         return agencyID
     }
 
     /// The account an `/api/3` handler acts in; only reachable behind the authenticator.
     func requireAccount() throws -> Int64 {
-        guard let accountID else { throw DomainError.unauthorized }
+        guard let accountID else { throw DomainError.unauthorized() }
         return accountID
     }
 }

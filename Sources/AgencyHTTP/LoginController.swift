@@ -20,7 +20,7 @@ struct LoginController {
         let password = body.password ?? ""
         let stored = if let user { user.passwordHash } else { try await hasher.decoyHash() }
         let matches = try await hasher.verify(password, against: stored)
-        guard let user, matches else { throw DomainError.unauthorized }
+        guard let user, matches else { throw DomainError.unauthorized() }
         if hasher.needsRehash(user.passwordHash) {
             try await database.replacePasswordHash(username: username, with: try await hasher.hash(password))
         }

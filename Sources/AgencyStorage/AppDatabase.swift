@@ -16,7 +16,16 @@ public struct AppDatabase: Sendable {
 
     /// Opens (creating if needed) the database file at `path` in WAL mode.
     public static func open(path: String) throws -> AppDatabase {
-        try AppDatabase(DatabasePool(path: path, configuration: configuration()))
+        do {
+            return try AppDatabase(DatabasePool(path: path, configuration: configuration()))
+        } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_NOTADB, .SQLITE_READONLY, .SQLITE_PERM].contains(error.resultCode) {
+            let reason = switch error.resultCode {
+            case .SQLITE_CANTOPEN: "its folder does not exist or cannot be written"
+            case .SQLITE_NOTADB: "the file is not a SQLite database"
+            default: "the file cannot be written"
+            }
+            throw CannotOpenDatabase(path: path, reason: reason)
+        }
     }
 
     /// A private in-memory database, for tests and tools.
@@ -62,4 +71,12 @@ public struct AppDatabase: Sendable {
         }
         return migrator
     }
+}
+
+/// The database file could not be opened, for a reason a person can fix.
+public struct CannotOpenDatabase: Error, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+
+    public var description: String { "Cannot open the database at \(path): \(reason)." }
 }

@@ -2,6 +2,7 @@ import AgencyCLI
 import AgencyDomain
 import AgencyHTTP
 import AgencyStorage
+import AgencyTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -33,19 +34,23 @@ struct RouterTransport: HTTPTransport {
 
 /// A service on a fresh database file, and a way to run `agency …` against it.
 struct CLIHarness {
-    let databasePath: String
+    let file = TemporaryDatabaseFile(prefix: "cli")
+    var databasePath: String { file.path }
     let database: AppDatabase
     let agencyToken: String
 
     init() async throws {
-        databasePath = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).sqlite").path
-        database = try AppDatabase.open(path: databasePath)
+        database = try AppDatabase.open(path: file.path)
         agencyToken = Secrets.newToken(prefix: "agency")
         try await database.createAgency(name: "CLI Agency", tokenDigest: Secrets.digest(ofToken: agencyToken))
     }
 
     /// Runs `body` with a function that executes one command line and returns what it printed.
-    func session<T: Sendable>(_ body: @Sendable (_ run: @Sendable ([String], [String: String]) async throws -> String) async throws -> T) async throws -> T {
+    /// `confirm` answers destructive commands' questions as a person at a terminal would; nil is a script.
+    func session<T: Sendable>(
+        confirm: (@Sendable (String) -> Bool)? = nil,
+        _ body: @Sendable (_ run: @Sendable ([String], [String: String]) async throws -> String) async throws -> T
+    ) async throws -> T {
         let router = buildRouter(database: database, settings: ServiceSettings(publicURL: "https://cli.test", bcryptCost: 10))
         let token = agencyToken
         return try await Application(router: router).test(.router) { client in
@@ -53,7 +58,7 @@ struct CLIHarness {
                 let output = CapturedOutput()
                 let context = CLIContext(
                     write: output.write, environment: ["AGENCY_TOKEN": token].merging(environment) { $1 },
-                    transport: RouterTransport(client: client)
+                    transport: RouterTransport(client: client), confirm: confirm
                 )
                 try await AgencyCommand.execute(arguments, in: context)
                 return output.text

@@ -1,16 +1,20 @@
+import AgencyAPI
 import AgencyDomain
 import AgencyHTTP
 import AgencyStorage
+import AgencyTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import HTTPTypes
 import NIOCore
 
-/// A service on a fresh SQLite file, with two agencies, driven through its router.
+/// A service on a fresh SQLite file, with two agencies, driven through its router. The file goes
+/// when the test lets go of the service.
 struct TestService: Sendable {
     let database: AppDatabase
-    let databasePath: String
+    let file: TemporaryDatabaseFile
+    var databasePath: String { file.path }
     /// Agency API tokens of two unrelated agencies.
     let agencyA: String
     let agencyB: String
@@ -18,9 +22,8 @@ struct TestService: Sendable {
     static let settings = ServiceSettings(publicURL: "https://snapshots.test", bcryptCost: 10)
 
     init() async throws {
-        databasePath = FileManager.default.temporaryDirectory
-            .appendingPathComponent("agency-test-\(UUID().uuidString).sqlite").path
-        database = try AppDatabase.open(path: databasePath)
+        file = TemporaryDatabaseFile()
+        database = try AppDatabase.open(path: file.path)
         agencyA = Secrets.newToken(prefix: "agency")
         agencyB = Secrets.newToken(prefix: "agency")
         try await database.createAgency(name: "Agency A", tokenDigest: Secrets.digest(ofToken: agencyA))
@@ -55,8 +58,16 @@ struct APIClient: Sendable {
 
         var text: String { String(decoding: body, as: UTF8.self) }
 
+        /// The body in its wire type (`AgencyAPI`), as a client would read it.
+        func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            try JSONDecoder().decode(T.self, from: body)
+        }
+
+        /// An agency API error, read as its wire type.
+        var error: ErrorReply.Detail? { try? decode(ErrorReply.self).error }
+
         /// `error.code` of an agency API error.
-        var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+        var errorCode: String? { error?.code }
 
         /// The first `errors[]` entry of a v3 error.
         var firstV3Error: [String: Any]? { (json["errors"] as? [[String: Any]])?.first }

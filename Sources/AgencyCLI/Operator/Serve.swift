@@ -3,11 +3,12 @@ import AgencyStorage
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
 
 struct Serve: AgencyRunnable {
     static let configuration = CommandConfiguration(
         abstract: "Run the service on an embedded SQLite database (created and migrated on first start).",
-        discussion: "Example:\n  $ agency serve --port 8080 --database ./agency.sqlite"
+        discussion: "Example:\n  $ agency serve --port 8080 --database ./agency.sqlite --metrics-port 9464"
     )
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
@@ -40,58 +41,26 @@ struct Serve: AgencyRunnable {
     }
 
     func run(in context: CLIContext) async throws {
-        let path = database.resolvedPath(context)
-        let appDatabase = try AppDatabase.open(path: path)
+        let opened = try OpenedDatabase(database.resolvedPath(context))
         var logger = Logger(label: "agency")
         logger.logLevel = .info
-        logger.info("database ready", metadata: ["path": "\(path)"])
         let settings = ServiceSettings(publicURL: publicURL ?? "http://\(host):\(port)", bcryptCost: bcryptCost)
         let limits = ServerLimits(
             requestReadTimeout: .seconds(Int64(requestTimeout)), idleTimeout: .seconds(Int64(idleTimeout)), maxConnections: maxConnections
         )
         let app = buildApplication(
-            database: appDatabase, settings: settings, address: ServerAddress(host: host, port: port), limits: limits,
+            database: opened.database, settings: settings, address: ServerAddress(host: host, port: port), limits: limits,
             metrics: metricsPort.map { _ in ServiceMetrics.bootstrap() }, metricsAddress: metricsPort.map { ServerAddress(host: metricsHost, port: $0) },
             logger: logger
         )
-        try await app.runService()
-    }
-}
-
-struct Migrate: AgencyRunnable {
-    static let configuration = CommandConfiguration(
-        abstract: "Create or bring the database schema up to date, then exit.",
-        discussion: "Example:\n  $ agency migrate --database ./agency.sqlite"
-    )
-
-    @OptionGroup var database: DatabaseOptions
-
-    func run(in context: CLIContext) async throws {
-        let path = database.resolvedPath(context)
-        let migrations = try AppDatabase.open(path: path).appliedMigrations()
-        context.write("\(path): schema up to date (\(migrations.count) migrations: \(migrations.joined(separator: ", ")))")
-    }
-}
-
-struct Backup: AgencyRunnable {
-    static let configuration = CommandConfiguration(
-        abstract: "Copy a database, consistently, while the service keeps serving it.",
-        discussion: "Example:\n  $ agency backup --database ./agency.sqlite --to ./backups/agency-2026-11-29.sqlite"
-    )
-
-    @OptionGroup var database: DatabaseOptions
-    @Option(help: "The file to write; it must not exist yet.") var to: String
-
-    func run(in context: CLIContext) async throws {
-        let source = database.resolvedPath(context)
-        // Opening a missing file would create an empty database and "back up" nothing.
-        guard FileManager.default.fileExists(atPath: source) else {
-            throw CLIError("No database at \(source); pass --database with the file the service uses.")
+        // Through the logger, which flushes each line: stdout under a supervisor is block-buffered.
+        logger.info("Serving http://\(host):\(port) from the database \(opened.path)\(opened.isNew ? " (a new file)" : "").")
+        do {
+            try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw CLIError("Port \(port) on \(host) (or the metrics port) is already in use, perhaps by another `agency serve`; stop that or choose another with --port.")
+        } catch let error as IOError where error.errnoCode == EACCES {
+            throw CLIError("Not allowed to listen on port \(port) of \(host); ports below 1024 need privileges. Choose another with --port.")
         }
-        guard !FileManager.default.fileExists(atPath: to) else {
-            throw CLIError("\(to) already exists; choose a new file so that no backup is overwritten.")
-        }
-        try AppDatabase.open(path: source).backup(to: to)
-        context.write("Backed up \(source) to \(to).")
     }
 }

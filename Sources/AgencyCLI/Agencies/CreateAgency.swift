@@ -3,14 +3,6 @@ import AgencyStorage
 import ArgumentParser
 import Foundation
 
-struct AgenciesCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "agencies",
-        abstract: "Operator commands on agencies (they write to the database directly).",
-        subcommands: [CreateAgency.self]
-    )
-}
-
 struct CreateAgency: AgencyRunnable {
     static let configuration = CommandConfiguration(
         commandName: "create",
@@ -20,22 +12,24 @@ struct CreateAgency: AgencyRunnable {
 
     @Argument(help: "The agency's name.") var name: String
     @OptionGroup var database: DatabaseOptions
-    @Flag(help: "Print JSON, for scripts.") var json = false
+    @OptionGroup var output: OutputOptions
 
     func run(in context: CLIContext) async throws {
         let name = try AccountName.validated(name)
         let token = Secrets.newToken(prefix: "agency")
-        let id = try await AppDatabase.open(path: database.resolvedPath(context))
-            .createAgency(name: name, tokenDigest: Secrets.digest(ofToken: token))
-        if json {
-            let object: [String: Any] = ["id": id, "name": name, "token": token]
+        let opened = try OpenedDatabase(database.resolvedPath(context))
+        let id = try await opened.database.createAgency(name: name, tokenDigest: Secrets.digest(ofToken: token))
+        if output.json {
+            let object: [String: Any] = ["id": id, "name": name, "token": token, "database": opened.path]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
             context.write(String(decoding: data, as: UTF8.self))
         } else {
-            context.write("Created agency \(id) \"\(name)\".")
+            context.write("Created agency \(id) \"\(name)\" in \(opened.path).")
+            if opened.isNew {
+                context.write("That database file is new: a service already running on another file will not know this agency (start it with `agency serve --database \(opened.path)`).")
+            }
             context.write("API token (shown once, store it now): \(token)")
             context.write("Use it with: export AGENCY_TOKEN=\(token)")
         }
     }
 }
-
