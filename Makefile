@@ -1,11 +1,19 @@
 # Everyday commands; each mirrors a line of the README.
-.PHONY: run test build release spec bench
+.PHONY: run test unit fuzz fuzz-long build release spec bench
 
 run:            ## start the service on ./agency.sqlite (created and migrated on first start)
 	swift run agency serve
 
-test:           ## the whole test suite, on real SQLite databases
+test: unit fuzz ## everything CI runs: the test suite, then the API fuzzer for a short budget
+
+unit:           ## the Swift test suite, on real SQLite databases
 	swift test
+
+fuzz:           ## schemathesis against docs/openapi.yaml on a real `agency serve` (needs a built .build/debug/agency)
+	scripts/fuzz.sh --budget $(or $(FUZZ_BUDGET),120)
+
+fuzz-long:      ## the fuzzer for 30 minutes, by hand
+	scripts/fuzz.sh --budget 1800
 
 build:
 	swift build
