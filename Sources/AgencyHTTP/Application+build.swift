@@ -47,7 +47,8 @@ public func buildApplication(
 
 /// Every route of the service. Tests drive this router directly.
 public func buildRouter(database: AppDatabase, settings: ServiceSettings, metrics: Bool = false) -> Router<AppRequestContext> {
-    let router = Router(context: AppRequestContext.self)
+    // HEAD is answered wherever GET is, as HTTP expects.
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     let hasher = PasswordHasher(cost: settings.bcryptCost)
     // Outside the error middleware, so that both see the status every reply really has.
     router.add(middleware: RequestLogMiddleware())
@@ -69,6 +70,7 @@ public func buildRouter(database: AppDatabase, settings: ServiceSettings, metric
     SendsController(database: database).addRoutes(to: accountAPI)
     AssetsController(database: database).addRoutes(to: accountAPI)
     ContactDataController(database: database).addRoutes(to: accountAPI)
+    DealsController(database: database).addRoutes(to: accountAPI)
     routeTable.load(router.routes.map { ($0.path.description, $0.method.rawValue) })
     return router
 }

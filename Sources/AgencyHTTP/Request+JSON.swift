@@ -27,7 +27,8 @@ extension Request {
         } catch DecodingError.keyNotFound(let key, let context) {
             throw DomainError.invalid(field: Self.path(context.codingPath + [key]), message: "'\(Self.path(context.codingPath + [key]))' is required.")
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context), DecodingError.dataCorrupted(let context) {
-            throw DomainError.invalid(field: Self.path(context.codingPath), message: "'\(Self.path(context.codingPath))' has the wrong type: \(context.debugDescription)")
+            let field = Self.path(context.codingPath)
+            throw DomainError.invalid(field: field, message: "'\(field)' has the wrong type, or a number too large to read.")
         }
     }
 

@@ -34,9 +34,17 @@ struct SnapshotsController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let page = try Page(request)
-        let query = SnapshotQuery(name: request.query("name"), sandboxID: request.query("sandbox_id").flatMap { Int64($0) }, page: page)
+        let query = SnapshotQuery(name: request.query("name"), sandboxID: try request.query("sandbox_id").map(Self.sandboxFilter), page: page)
         let (snapshots, total) = try await database.snapshots(agencyID: try context.requireAgency(), query: query)
         return try JSONReply.make(SnapshotList(snapshots: snapshots.map { SnapshotBody($0, withManifest: false) }, meta: ListMeta(total: total, page: page)))
+    }
+
+    /// `?sandbox_id=` names a sandbox; anything else is a mistake worth saying, not a filter to drop.
+    static func sandboxFilter(_ text: String) throws -> Int64 {
+        guard let id = Int64(text), id > 0 else {
+            throw DomainError.invalid(field: "sandbox_id", message: "'sandbox_id' must be a sandbox's id, a positive whole number.")
+        }
+        return id
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -1,3 +1,4 @@
+import AgencyAPI
 import Foundation
 import HTTPTypes
 import Testing
@@ -31,29 +32,36 @@ struct SnapshotAPITests {
             let (sandbox, _) = try await api.fitnessSandbox(agency: service.agencyA)
             let reply = try await api.snapshot(sandbox, agency: service.agencyA)
             #expect(reply.status == .created)
-            #expect(reply.json["source_account_id"] as? Int == sandbox)
-            #expect(reply.json["name"] as? String == "Fitness v1")
-            #expect((reply.json["digest"] as? String)?.hasPrefix("sha256:") == true)
-            #expect((reply.json["digest"] as? String)?.count == 7 + 64)
-            #expect((reply.json["created_at"] as? String)?.hasSuffix("Z") == true)
-            #expect(reply.json["contents"] as? [String: Int] == [
+            let snapshot = try reply.decode(SnapshotBody.self)
+            #expect(snapshot.source_account_id == Int64(sandbox))
+            #expect(snapshot.name == "Fitness v1")
+            #expect(snapshot.digest.hasPrefix("sha256:") && snapshot.digest.count == 7 + 64)
+            #expect(snapshot.created_at.hasSuffix("Z"))
+            #expect(snapshot.contents == [
                 "tags": 4, "lists": 2, "fields": 3, "dealGroups": 1, "dealStages": 3, "templates": 2,
                 "messages": 1, "segments": 1, "forms": 1, "automations": 2, "campaigns": 1, "scores": 1,
             ])
-            let omitted = try #require(reply.json["omitted"] as? [[String: String]])
-            #expect(Set(omitted.map { $0["source"]! }) == [
+            let omitted = try #require(snapshot.omitted)
+            #expect(Set(omitted.map(\.source)) == [
                 "https://cdn.example.com/bg.jpg", "https://cdn.example.com/logo.png",
                 "https://cdn.example.com/a.png", "https://cdn.example.com/a@2x.png",
             ])
-            #expect(omitted.allSatisfy { $0["asset_kind"] == "template" && $0["location"]?.hasPrefix("/html#") == true })
-            #expect(reply.json["omitted_count"] as? Int == 4)
+            #expect(omitted.allSatisfy { $0.assetKind == "template" && $0.location.hasPrefix("/html#") })
+            #expect(snapshot.omitted_count == 4)
+        }
+    }
 
-            let id = try #require(reply.json["id"] as? Int)
-            let shown = try await api.request(.get, "/v1/snapshots/\(id)", agency: service.agencyA)
+    /// One snapshot reads back byte for byte as created, and verifies against its digest.
+    @Test func snapshotReadsBackAndVerifies() async throws {
+        let service = try await TestService()
+        try await service.test { api in
+            let (sandbox, _) = try await api.fitnessSandbox(agency: service.agencyA)
+            let reply = try await api.snapshot(sandbox, agency: service.agencyA)
+            let snapshot = try reply.decode(SnapshotBody.self)
+            let shown = try await api.request(.get, "/v1/snapshots/\(snapshot.id)", agency: service.agencyA)
             #expect(shown.body == reply.body)
-            let verified = try await api.request(.post, "/v1/snapshots/\(id)/verify", agency: service.agencyA)
-            #expect(verified.json["ok"] as? Bool == true)
-            #expect(verified.json["recomputed_digest"] as? String == reply.json["digest"] as? String)
+            let check = try await api.request(.post, "/v1/snapshots/\(snapshot.id)/verify", agency: service.agencyA).decode(SnapshotCheckBody.self)
+            #expect(check.ok && check.recomputed_digest == snapshot.digest)
         }
     }
 

@@ -22,6 +22,20 @@ struct MethodNotAllowedTests {
         }
     }
 
+    /// HEAD is answered wherever GET is; a snapshot's 405 for edits lists what it does take.
+    @Test func headWorksAndSnapshotEditsListAllow() async throws {
+        let service = try await TestService()
+        try await service.test { api in
+            #expect(try await api.request(.head, "/health").status == .ok)
+            let (sandbox, _) = try await api.sandboxWithToken(agency: service.agencyA)
+            let snapshot = try await api.request(.post, "/v1/snapshots", agency: service.agencyA, json: ["sandbox_id": sandbox, "name": "v1"])
+            let id = try #require(snapshot.json["id"] as? Int)
+            let edit = try await api.request(.put, "/v1/snapshots/\(id)", agency: service.agencyA, json: ["name": "x"])
+            #expect(edit.status == .methodNotAllowed)
+            #expect(edit.headers[.allow] == "DELETE, GET")
+        }
+    }
+
     /// A path that exists under no method stays a 404.
     @Test func unknownPathsStay404() async throws {
         let service = try await TestService()

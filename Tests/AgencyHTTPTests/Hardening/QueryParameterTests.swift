@@ -66,6 +66,8 @@ struct QueryParameterTests {
             let limit = try await api.request(.get, "/v1/accounts?limit=abc", agency: service.agencyA)
             #expect(limit.status == .unprocessableContent)
             #expect((limit.json["error"] as? [String: String])?["field"] == "limit")
+            let sandbox = try await api.request(.get, "/v1/snapshots?sandbox_id=abc", agency: service.agencyA)
+            #expect(sandbox.status == .unprocessableContent)
             let clamped = try await api.request(.get, "/v1/accounts?limit=1000", agency: service.agencyA)
             #expect((clamped.json["meta"] as? [String: Int])?["limit"] == 100)
         }

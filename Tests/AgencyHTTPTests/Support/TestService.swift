@@ -144,3 +144,20 @@ extension APIClient {
 }
 
 struct FixtureError: Error { var reply: String }
+
+/// The fitness sandbox and a snapshot of it: where most snapshot and provisioning tests start.
+struct FitnessSnapshot {
+    var sandboxID: Int
+    var sandboxToken: String
+    var snapshot: SnapshotBody
+    var snapshotID: Int { Int(snapshot.id) }
+}
+
+extension APIClient {
+    func fitnessSnapshot(agency token: String) async throws -> FitnessSnapshot {
+        let (sandboxID, sandboxToken) = try await fitnessSandbox(agency: token)
+        let reply = try await request(.post, "/v1/snapshots", agency: token, json: ["sandbox_id": sandboxID, "name": "Fitness v1"])
+        guard reply.status == .created else { throw FixtureError(reply: reply.text) }
+        return FitnessSnapshot(sandboxID: sandboxID, sandboxToken: sandboxToken, snapshot: try reply.decode(SnapshotBody.self))
+    }
+}

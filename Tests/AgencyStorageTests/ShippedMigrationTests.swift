@@ -1,0 +1,34 @@
+import AgencyDomain
+import Foundation
+import Testing
+
+/// A migration that has shipped is never edited: a database made with the old text would never get
+/// the new one. Each file's SHA-256 is pinned here; a change to the schema is a new file.
+///
+/// `0003_snapshots.sql` was edited once, 20 minutes after it was first committed and within the same
+/// line of work, before any landing: no database made with its first text exists outside a developer's
+/// machine, so no migration brings one forward.
+@Suite("Shipped migrations")
+struct ShippedMigrationTests {
+    static let pinned: [String: String] = [
+        "0001_foundation.sql": "87281ac3d3010124d8bc2227401ebae6b8a7c4957e0367ba7fa49185e9d62b28",
+        "0002_assets.sql": "dfec6e14ec3397488978d656e2d91c743f27799fc5569cb955d3ab0aebd4f4c4",
+        "0003_snapshots.sql": "8e259498467e40266e9fbfd46f79918d2bde59779e2a5004e070173344475cf2",
+        "0004_asset_identity_index.sql": "3d1bc8e9e2309dc9727d8ab324d17d2d3392be090edf95e6f350403fff88fa87",
+    ]
+
+    static let folder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Migrations/sql")
+
+    /// Every file is pinned (a new migration gets its line here), and every pinned file is unchanged.
+    @Test func everyMigrationIsPinnedAndUnchanged() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".sql") }.sorted()
+        #expect(files == Self.pinned.keys.sorted())
+        for file in files {
+            let text = try String(contentsOf: Self.folder.appendingPathComponent(file), encoding: .utf8)
+            let digest = Secrets.digest(ofToken: text).map { String(format: "%02x", $0) }.joined()
+            #expect(digest == Self.pinned[file], "\(file) was edited after it shipped; add a new migration instead")
+        }
+    }
+}
