@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "AgencyDomainTests", dependencies: ["AgencyDomain"]),
         .testTarget(
             name: "AgencyStorageTests",
-            dependencies: ["AgencyStorage", "AgencyDomain", "AgencyBenchSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["AgencyStorage", "AgencyDomain", "AgencyBenchSupport", "AgencyTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "AgencyHTTPTests",

@@ -102,3 +102,20 @@ struct SandboxLimitsTests {
         }
     }
 }
+
+@Suite("A full sandbox and a duplicate email")
+struct FullSandboxDuplicateTests {
+    /// Issue 11: the 101st contact with an email already there is reported as a duplicate, not as the cap.
+    @Test func duplicateIsReportedAsDuplicate() async throws {
+        let service = try await TestService()
+        try await service.test { api in
+            let (_, token) = try await api.sandboxWithToken(agency: service.agencyA)
+            for index in 0..<100 { _ = try await api.createContact("c\(index)@example.com", apiToken: token) }
+            let duplicate = try await api.createContact("C7@example.com", apiToken: token)
+            #expect(duplicate.status == .unprocessableContent)
+            #expect(duplicate.firstV3Error?["code"] as? String == "duplicate")
+            let new = try await api.createContact("new@example.com", apiToken: token)
+            #expect(new.firstV3Error?["code"] as? String == "sandbox_contact_limit")
+        }
+    }
+}

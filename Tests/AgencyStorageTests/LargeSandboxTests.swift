@@ -1,6 +1,7 @@
 import AgencyBenchSupport
 import AgencyDomain
 import AgencyStorage
+import AgencyTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -10,7 +11,8 @@ struct LargeSandboxTests {
     /// The builder makes what the benchmark says it measures: every count, ~20 KB templates with
     /// 5 images each, 25-step automations, and references that all land.
     @Test func builderMakesWhatItSays() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("large-\(UUID().uuidString).sqlite").path
+        let file = TemporaryDatabaseFile(prefix: "large")
+        let path = file.path
         let database = try AppDatabase.open(path: path)
         let agencyID = try await database.createAgency(name: "Bench", tokenDigest: Secrets.digest(ofToken: UUID().uuidString))
         let shape = LargeSandboxShape()

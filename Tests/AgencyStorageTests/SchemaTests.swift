@@ -1,25 +1,27 @@
 import AgencyDomain
 import AgencyStorage
+import AgencyTestSupport
 import Foundation
 import GRDB
 import Testing
 
 /// A fresh database file with one agency and one account of `kind`.
-func makeDatabase(kind: AccountKind = .sandbox) async throws -> (AppDatabase, path: String, accountID: Int64) {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("storage-\(UUID().uuidString).sqlite").path
-    let database = try AppDatabase.open(path: path)
+func makeDatabase(kind: AccountKind = .sandbox) async throws -> (AppDatabase, file: TemporaryDatabaseFile, accountID: Int64) {
+    let file = TemporaryDatabaseFile(prefix: "storage")
+    let database = try AppDatabase.open(path: file.path)
     let agencyID = try await database.createAgency(name: "Agency", tokenDigest: Secrets.digest(ofToken: UUID().uuidString))
     let (account, _) = try await database.createAccount(
         agencyID: agencyID, name: "Workshop", kind: kind, passwordHash: "x", makeUsername: { "user-\(UUID().uuidString)" }
     )
-    return (database, path, account.id)
+    return (database, file, account.id)
 }
 
 @Suite("Schema")
 struct SchemaTests {
     /// Opening applies every migration once; opening again applies nothing new.
     @Test func migrationsApplyOnce() async throws {
-        let (database, path, _) = try await makeDatabase()
+        let (database, file, _) = try await makeDatabase()
+        let path = file.path
         let applied = try database.appliedMigrations()
         #expect(applied.first == "0001_foundation")
         #expect(try AppDatabase.open(path: path).appliedMigrations() == applied)
@@ -27,7 +29,8 @@ struct SchemaTests {
 
     /// The contact cap is in the schema: even raw SQL cannot add a 101st contact to a sandbox.
     @Test func rawSQLCannotPassTheContactCap() async throws {
-        let (database, path, accountID) = try await makeDatabase()
+        let (database, file, accountID) = try await makeDatabase()
+        let path = file.path
         for index in 1...100 {
             _ = try await database.createContact(accountID: accountID, try ContactDraft(email: "p\(index)@example.com", firstName: nil, lastName: nil, phone: nil))
         }
@@ -46,7 +49,8 @@ struct SchemaTests {
 
     /// The kind rule is in the schema: raw SQL cannot turn a sandbox into a paid account.
     @Test func rawSQLCannotConvertASandbox() async throws {
-        let (_, path, accountID) = try await makeDatabase()
+        let (_, file, accountID) = try await makeDatabase()
+        let path = file.path
         let queue = try DatabaseQueue(path: path)
         #expect(throws: DatabaseError.self) {
             try queue.write { db in try db.execute(sql: "UPDATE accounts SET kind = 'paid' WHERE id = ?", arguments: [accountID]) }
@@ -55,7 +59,8 @@ struct SchemaTests {
 
     /// A send past the cap rolls back whole: no send row and no outbox row remain.
     @Test func refusedSendLeavesNoRows() async throws {
-        let (database, path, accountID) = try await makeDatabase()
+        let (database, file, accountID) = try await makeDatabase()
+        let path = file.path
         for index in 1...100 {
             _ = try await database.createContact(accountID: accountID, try ContactDraft(email: "p\(index)@example.com", firstName: nil, lastName: nil, phone: nil))
         }
@@ -73,7 +78,8 @@ struct SchemaTests {
 
     /// The database runs in WAL mode, so readers never wait for the writer.
     @Test func databaseFileIsInWALMode() async throws {
-        let (_, path, _) = try await makeDatabase()
+        let (_, file, _) = try await makeDatabase()
+        let path = file.path
         let mode = try await DatabaseQueue(path: path).read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }

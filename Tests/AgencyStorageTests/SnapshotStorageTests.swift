@@ -1,13 +1,14 @@
 import AgencyDomain
 import AgencyStorage
+import AgencyTestSupport
 import Foundation
 import GRDB
 import Testing
 
 /// A sandbox with `count` tags, the first `html` template, and an automation that adds tag 1.
-func makeSnapshotSandbox(tags count: Int = 5) async throws -> (AppDatabase, path: String, agencyID: Int64, sandboxID: Int64) {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("snapshots-\(UUID().uuidString).sqlite").path
-    let database = try AppDatabase.open(path: path)
+func makeSnapshotSandbox(tags count: Int = 5) async throws -> (AppDatabase, file: TemporaryDatabaseFile, agencyID: Int64, sandboxID: Int64) {
+    let file = TemporaryDatabaseFile(prefix: "snapshots")
+    let database = try AppDatabase.open(path: file.path)
     let agencyID = try await database.createAgency(name: "Agency", tokenDigest: Secrets.digest(ofToken: UUID().uuidString))
     let (sandbox, _) = try await database.createAccount(
         agencyID: agencyID, name: "Workshop", kind: .sandbox, passwordHash: "x", makeUsername: { "user-\(UUID().uuidString)" }
@@ -20,7 +21,7 @@ func makeSnapshotSandbox(tags count: Int = 5) async throws -> (AppDatabase, path
         "trigger": .object(["type": .string("contact_added")]),
         "steps": .array([.object(["type": .string("add_tag"), "tag": .string("1")])]),
     ]))
-    return (database, path, agencyID, sandbox.id)
+    return (database, file, agencyID, sandbox.id)
 }
 
 func rowCount(_ table: String, path: String) throws -> Int {
@@ -32,7 +33,8 @@ struct SnapshotStorageTests {
     /// The schema refuses every change to a snapshot's contents, whoever writes: only deleting the
     /// whole snapshot (through the snapshots row) is possible.
     @Test func rawSQLCannotChangeASnapshot() async throws {
-        let (database, path, agencyID, sandboxID) = try await makeSnapshotSandbox()
+        let (database, file, agencyID, sandboxID) = try await makeSnapshotSandbox()
+        let path = file.path
         let snapshot = try await database.createSnapshot(agencyID: agencyID, sandboxID: sandboxID, name: "v1", includes: [.contacts])
         _ = try await database.createContact(accountID: sandboxID, try ContactDraft(email: "a@example.com", firstName: nil, lastName: nil, phone: nil))
         let withRecords = try await database.createSnapshot(agencyID: agencyID, sandboxID: sandboxID, name: "v2", includes: [.contacts])
@@ -59,7 +61,8 @@ struct SnapshotStorageTests {
 
     /// verify notices contents that no longer match the digest (here after a trigger is dropped on purpose).
     @Test func verifyDetectsTampering() async throws {
-        let (database, path, agencyID, sandboxID) = try await makeSnapshotSandbox()
+        let (database, file, agencyID, sandboxID) = try await makeSnapshotSandbox()
+        let path = file.path
         let snapshot = try await database.createSnapshot(agencyID: agencyID, sandboxID: sandboxID, name: "v1", includes: [])
         try await DatabaseQueue(path: path).write { db in
             try db.execute(sql: "DROP TRIGGER snapshot_blobs_are_immutable")
@@ -73,7 +76,8 @@ struct SnapshotStorageTests {
 
     /// A second snapshot after one change writes one new body and one new version, not a copy of all.
     @Test func unchangedAssetsAreStoredOnce() async throws {
-        let (database, path, agencyID, sandboxID) = try await makeSnapshotSandbox(tags: 50)
+        let (database, file, agencyID, sandboxID) = try await makeSnapshotSandbox(tags: 50)
+        let path = file.path
         _ = try await database.createSnapshot(agencyID: agencyID, sandboxID: sandboxID, name: "v1", includes: [])
         let (blobs, versions) = (try rowCount("snapshot_blobs", path: path), try rowCount("snapshot_versions", path: path))
         #expect(blobs == 51 && versions == 51)
@@ -87,7 +91,8 @@ struct SnapshotStorageTests {
     /// Each snapshot keeps seeing exactly what it saw, whichever other snapshots are deleted; deleting
     /// the last one leaves no rows behind.
     @Test func deletingSnapshotsKeepsTheOthersWhole() async throws {
-        let (database, path, agencyID, sandboxID) = try await makeSnapshotSandbox(tags: 3)
+        let (database, file, agencyID, sandboxID) = try await makeSnapshotSandbox(tags: 3)
+        let path = file.path
         var snapshots: [Snapshot] = []
         for step in 1...4 {
             _ = try await database.updateAsset(accountID: sandboxID, id: 1, try AssetKind.tag.spec.draft(from: ["tag": .string("Step \(step)")]))
@@ -124,7 +129,8 @@ struct SnapshotStorageTests {
 
     /// Provisioning copies ids unchanged and sets the id sequences, so new assets continue after them.
     @Test func provisionedAccountsContinueTheirIds() async throws {
-        let (database, _, agencyID, sandboxID) = try await makeSnapshotSandbox(tags: 5)
+        let (database, file, agencyID, sandboxID) = try await makeSnapshotSandbox(tags: 5)
+        defer { withExtendedLifetime(file) {} }
         let snapshot = try await database.createSnapshot(agencyID: agencyID, sandboxID: sandboxID, name: "v1", includes: [])
         let outcome = try await database.provision(
             ProvisionRequest(agencyID: agencyID, snapshotID: snapshot.id, name: "Client", kind: .paid, options: ProvisioningOptions(),
