@@ -55,4 +55,18 @@ struct ConfirmationOption: ParsableArguments {
         }
         guard ask(question) else { throw CLIError("Nothing was deleted.") }
     }
+
+    /// Deletes `path` once confirmed; `describe` reads what is about to go, to name it in the question.
+    func delete(_ path: String, with client: ServiceClient, in context: CLIContext, question describe: () async throws -> String) async throws {
+        if !yes { try confirm(try await describe(), in: context) }
+        _ = try await client.send("DELETE", path)
+    }
+}
+
+/// `--limit` and `--offset` of a list command, as the agency API takes them.
+struct PageOptions: ParsableArguments {
+    @Option(help: "How many to show (1...100).") var limit = 20
+    @Option(help: "How many to skip.") var offset = 0
+
+    var query: String { "?limit=\(limit)&offset=\(offset)" }
 }

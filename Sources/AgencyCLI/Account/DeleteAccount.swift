@@ -15,11 +15,10 @@ struct DeleteAccount: AgencyRunnable {
 
     func run(in context: CLIContext) async throws {
         let client = try service.client(context)
-        if !confirmation.yes {
+        try await confirmation.delete("/v1/accounts/\(id)", with: client, in: context) {
             let account = try await client.send("GET", "/v1/accounts/\(id)").decode(AccountBody.self)
-            try confirmation.confirm("Delete \(AccountOutput.summary(account)) and everything in it? This cannot be undone.", in: context)
+            return "Delete \(AccountOutput.summary(account)) and everything in it? This cannot be undone."
         }
-        _ = try await client.send("DELETE", "/v1/accounts/\(id)")
         context.write(output.json ? #"{"deleted": \#(id)}"# : "Deleted account \(id).")
     }
 }

@@ -9,13 +9,12 @@ struct ListAccounts: AgencyRunnable {
     )
 
     @Option(help: "Only accounts of this kind: sandbox, trial or paid.") var kind: String?
-    @Option(help: "How many to show (1...100).") var limit = 20
-    @Option(help: "How many to skip.") var offset = 0
+    @OptionGroup var page: PageOptions
     @OptionGroup var service: ServiceOptions
     @OptionGroup var output: OutputOptions
 
     func run(in context: CLIContext) async throws {
-        var query = "?limit=\(limit)&offset=\(offset)"
+        var query = page.query
         if let kind { query += "&kind=\(kind)" }
         let reply = try await service.client(context).send("GET", "/v1/accounts" + query)
         if output.json { return context.write(reply.prettyJSON) }

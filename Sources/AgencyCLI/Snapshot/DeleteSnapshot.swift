@@ -15,11 +15,10 @@ struct DeleteSnapshot: AgencyRunnable {
 
     func run(in context: CLIContext) async throws {
         let client = try service.client(context)
-        if !confirmation.yes {
+        try await confirmation.delete("/v1/snapshots/\(id)", with: client, in: context) {
             let snapshot = try await client.send("GET", "/v1/snapshots/\(id)").decode(SnapshotBody.self)
-            try confirmation.confirm("Delete \(SnapshotOutput.summary(snapshot)) for good? Accounts made from it keep working.", in: context)
+            return "Delete \(SnapshotOutput.summary(snapshot)) for good? Accounts made from it keep working."
         }
-        _ = try await client.send("DELETE", "/v1/snapshots/\(id)")
         context.write(output.json ? #"{"deleted": \#(id)}"# : "Deleted snapshot \(id).")
     }
 }

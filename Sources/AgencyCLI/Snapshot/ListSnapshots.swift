@@ -11,13 +11,12 @@ struct ListSnapshots: AgencyRunnable {
 
     @Option(help: "Only snapshots whose name contains this.") var name: String?
     @Option(help: "Only snapshots of this sandbox.") var sandbox: Int64?
-    @Option(help: "How many to show (1...100).") var limit = 20
-    @Option(help: "How many to skip.") var offset = 0
+    @OptionGroup var page: PageOptions
     @OptionGroup var service: ServiceOptions
     @OptionGroup var output: OutputOptions
 
     func run(in context: CLIContext) async throws {
-        var query = "?limit=\(limit)&offset=\(offset)"
+        var query = page.query
         if let name { query += "&name=" + (name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
         if let sandbox { query += "&sandbox_id=\(sandbox)" }
         let reply = try await service.client(context).send("GET", "/v1/snapshots" + query)
