@@ -25,7 +25,7 @@ extension AppDatabase {
     public func verifyAccount(id: Int64, agencyID: Int64) async throws -> AccountCheck {
         try await writer.read { db in
             let source = try Self.account(id: id, agencyID: agencyID, db).source
-            let assets = try Row.fetchAll(db, sql: "SELECT kind, id, name, unique_key, body FROM assets WHERE account_id = ?", arguments: [id])
+            let assets = try Row.fetchAll(db, sql: "SELECT a.kind, a.id, a.name, a.unique_key, \(Self.assetBody) AS body FROM assets a WHERE a.account_id = ?", arguments: [id])
             let present = Set(assets.map { AssetKey(kind: $0["kind"], id: $0["id"]) })
             var indexed = Set(try Row.fetchAll(db, sql: "SELECT from_kind, from_id, pointer, to_kind, to_id FROM asset_references WHERE account_id = ?", arguments: [id])
                 .map { "\($0["from_kind"] as String) \($0["from_id"] as Int64) \($0["pointer"] as String) → \($0["to_kind"] as String) \($0["to_id"] as Int64)" })

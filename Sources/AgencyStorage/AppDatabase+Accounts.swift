@@ -83,6 +83,8 @@ extension AppDatabase {
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM accounts WHERE id = ? AND agency_id = ?", arguments: [id, agencyID])
             if db.changesCount == 0 { throw DomainError.notFound(what: "Account \(id)") }
+            // Bodies it shared with deleted snapshots go now that nothing holds them.
+            try Self.deleteUnusedBlobs(agencyID: agencyID, db)
             tokens.removeAll()  // its tokens go with it, also from the cache
         }
     }

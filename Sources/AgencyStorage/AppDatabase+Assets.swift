@@ -56,7 +56,7 @@ extension AppDatabase {
             var conditions = ["account_id = ?", "kind = ?"]
             var arguments: StatementArguments = [accountID, kind.rawValue]
             for (field, value) in query.filters.sorted(by: { $0.key < $1.key }) {
-                conditions.append("CAST(json_extract(body, ?) AS TEXT) = ?")
+                conditions.append("CAST(json_extract(\(Self.assetBody), ?) AS TEXT) = ?")
                 _ = arguments.append(contentsOf: ["$.\"\(field)\"", value])
             }
             if let search = query.search, !search.isEmpty {
@@ -64,7 +64,7 @@ extension AppDatabase {
                 _ = arguments.append(contentsOf: ["%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"])
             }
             let whereClause = " WHERE " + conditions.joined(separator: " AND ")
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM assets" + whereClause, arguments: arguments)!
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM assets a" + whereClause, arguments: arguments) ?? 0
             let order = switch query.orderBy {
             case "name": "name COLLATE NOCASE"
             case "cdate": "created_at"
@@ -123,7 +123,7 @@ extension AppDatabase {
                     SELECT r.to_id AS group_id, a.id FROM asset_references r
                     JOIN assets a ON a.account_id = r.account_id AND a.kind = r.from_kind AND a.id = r.from_id
                     WHERE r.account_id = ? AND r.from_kind = 'dealStage' AND r.pointer = '/group' AND r.to_kind = 'dealGroup'
-                    ORDER BY json_extract(a.body, '$.order'), a.id
+                    ORDER BY json_extract(\(Self.assetBody), '$.order'), a.id
                     """,
                 arguments: [accountID]
             )
@@ -152,7 +152,11 @@ extension AppDatabase {
                 )
             } else {
                 try db.execute(
-                    sql: "UPDATE assets SET name = ?, unique_key = ?, body = ?, updated_at = ? WHERE account_id = ? AND kind = ? AND id = ?",
+                    // The first write gives a shared asset a body of its own.
+                    sql: """
+                        UPDATE assets SET name = ?, unique_key = ?, body = ?, shared_blob = NULL, shared_inert = 0, updated_at = ?
+                        WHERE account_id = ? AND kind = ? AND id = ?
+                        """,
                     arguments: [draft.name, draft.uniqueKey, body, now, accountID, draft.kind.rawValue, id]
                 )
             }
@@ -196,7 +200,20 @@ extension AppDatabase {
         ReferenceEdge(kind: AssetKind(rawValue: row["kind"])!, id: row["id"], name: row["name"], pointer: row["pointer"])
     }
 
-    static let assetSelect = "SELECT kind, id, name, body, created_at, updated_at FROM assets"
+    /// An asset's body in SQL over `assets a`: its own, or while it shares its snapshot's (see
+    /// `0005_shared_asset_bodies.sql`), that blob's body in the form provisioning gave it.
+    static let assetBody = body(ofAsset: "a")
+
+    /// The same for the `assets` row named `alias` in a query.
+    static func body(ofAsset alias: String) -> String {
+        """
+        (CASE WHEN \(alias).shared_blob IS NULL THEN \(alias).body
+              ELSE (SELECT CASE WHEN \(alias).shared_inert THEN sb.inert_body ELSE sb.body END
+                    FROM snapshot_blobs sb WHERE sb.id = \(alias).shared_blob) END)
+        """
+    }
+
+    static let assetSelect = "SELECT a.kind, a.id, a.name, \(assetBody) AS body, a.created_at, a.updated_at FROM assets a"
 
     static func asset(accountID: Int64, kind: AssetKind, id: Int64, _ db: Database) throws -> Asset {
         guard let row = try Row.fetchOne(db, sql: assetSelect + " WHERE account_id = ? AND kind = ? AND id = ?", arguments: [accountID, kind.rawValue, id]) else {

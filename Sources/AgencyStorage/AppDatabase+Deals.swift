@@ -63,7 +63,7 @@ extension AppDatabase {
     /// The pipeline comes from the stage, so a deal can never sit in a stage of another pipeline.
     static let dealSelect = """
         SELECT d.id, d.title, d.description, d.value, d.currency, d.contact_id, d.stage_id, d.status, d.created_at, d.updated_at,
-               CAST(json_extract(s.body, '$.group') AS INTEGER) AS group_id
+               CAST(json_extract(\(body(ofAsset: "s")), '$.group') AS INTEGER) AS group_id
         FROM deals d LEFT JOIN assets s ON s.account_id = d.account_id AND s.kind = 'dealStage' AND s.id = d.stage_id
         """
 

@@ -110,8 +110,9 @@ extension AppDatabase {
         var arguments = Self.provisionedArguments(lineageID: snapshot["lineage_id"], snapshotID: snapshotID, options: options)
         arguments += ["account": accountID, "now": now]
         try db.execute(
-            sql: "INSERT INTO assets (account_id, kind, id, name, unique_key, body, created_at, updated_at) "
-                + Self.provisionedAssets(columns: ":account, v.kind, v.id, b.name, b.unique_key, \(Self.provisionedBody), :now, :now"),
+            // Bodies are shared with the snapshot's blobs, not copied: see 0005_shared_asset_bodies.sql.
+            sql: "INSERT INTO assets (account_id, kind, id, name, unique_key, body, shared_blob, shared_inert, created_at, updated_at) "
+                + Self.provisionedAssets(columns: ":account, v.kind, v.id, b.name, b.unique_key, 'null', b.id, \(Self.provisionedInert), :now, :now"),
             arguments: arguments
         )
         try db.execute(
@@ -166,11 +167,15 @@ extension AppDatabase {
         visibleVersions + " SELECT \(columns) FROM visible v JOIN snapshot_blobs b ON b.id = v.blob_id"
     }
 
-    /// The body as provisioned: the inert form unless the options keep the kind active.
-    static let provisionedBody = """
-        CASE WHEN (v.kind = 'automation' AND NOT :activateAutomations) OR (v.kind = 'campaign' AND NOT :activateCampaigns)
-             THEN coalesce(b.inert_body, b.body) ELSE b.body END
+    /// Whether the account gets the blob's inert form: the options do not keep the kind active, and
+    /// the blob has an inert form that differs from its body.
+    static let provisionedInert = """
+        ((v.kind = 'automation' AND NOT :activateAutomations OR v.kind = 'campaign' AND NOT :activateCampaigns)
+         AND b.inert_body IS NOT NULL)
         """
+
+    /// The body as provisioned: the inert form unless the options keep the kind active.
+    static let provisionedBody = "CASE WHEN \(provisionedInert) THEN b.inert_body ELSE b.body END"
 
     static func provisionedArguments(lineageID: Int64, snapshotID: Int64, options: ProvisioningOptions) -> StatementArguments {
         ["lineage": lineageID, "snapshot": snapshotID, "activateAutomations": options.activateAutomations, "activateCampaigns": options.activateCampaigns]

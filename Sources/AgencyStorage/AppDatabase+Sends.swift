@@ -35,7 +35,10 @@ extension AppDatabase {
             }
             let send = try Self.insertSend(accountID: accountID, subject: content.subject, html: content.html, contactIDs: recipients, db)
             try db.execute(
-                sql: "UPDATE assets SET body = json_set(body, '$.status', 'sent'), updated_at = ? WHERE account_id = ? AND kind = 'campaign' AND id = ?",
+                sql: """
+                    UPDATE assets AS a SET body = json_set(\(Self.assetBody), '$.status', 'sent'), shared_blob = NULL, shared_inert = 0, updated_at = ?
+                    WHERE a.account_id = ? AND a.kind = 'campaign' AND a.id = ?
+                    """,
                 arguments: [Timestamp.now(), accountID, campaignID]
             )
             return send

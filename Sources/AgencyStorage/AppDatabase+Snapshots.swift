@@ -33,7 +33,10 @@ extension AppDatabase {
             var entries: [SnapshotDigest.Entry] = []
             var omittedCount = 0
             var contents = Dictionary(uniqueKeysWithValues: AssetKind.allCases.map { ($0.spec.path, 0) })
-            let rows = try Row.fetchCursor(db, sql: "SELECT kind, id, name, unique_key, body FROM assets WHERE account_id = ? ORDER BY kind, id", arguments: [sandboxID])
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT a.kind, a.id, a.name, a.unique_key, \(Self.assetBody) AS body FROM assets a WHERE a.account_id = ? ORDER BY a.kind, a.id",
+                arguments: [sandboxID]
+            )
             while let row = try rows.next() {
                 let kind = AssetKind(rawValue: row["kind"])!
                 let id: Int64 = row["id"]
@@ -107,14 +110,20 @@ extension AppDatabase {
                     """,
                 arguments: ["lineage": lineageID]
             )
-            try db.execute(
-                sql: """
-                    DELETE FROM snapshot_blobs
-                    WHERE agency_id = ? AND NOT EXISTS (SELECT 1 FROM snapshot_versions v WHERE v.blob_id = snapshot_blobs.id)
-                    """,
-                arguments: [agencyID]
-            )
+            try Self.deleteUnusedBlobs(agencyID: agencyID, db)
         }
+    }
+
+    /// Removes the agency's blobs that no snapshot holds and no account shares any longer.
+    static func deleteUnusedBlobs(agencyID: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                DELETE FROM snapshot_blobs
+                WHERE agency_id = ? AND NOT EXISTS (SELECT 1 FROM snapshot_versions v WHERE v.blob_id = snapshot_blobs.id)
+                  AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.shared_blob = snapshot_blobs.id)
+                """,
+            arguments: [agencyID]
+        )
     }
 
     /// Recomputes every stored body's hash and the snapshot's digest from what is stored.

@@ -99,15 +99,15 @@ struct SnapshotStorageTests {
             if step == 3 { try await database.deleteAsset(accountID: sandboxID, kind: .tag, id: 3) }
             snapshots.append(try await database.createSnapshot(agencyID: agencyID, sandboxID: sandboxID, name: "s\(step)", includes: []))
         }
-        func tagName(in snapshot: Snapshot) async throws -> (String?, Int) {
+        func tagName(in snapshot: Snapshot) async throws -> (String?, Int, Int64) {
             let account = try await database.provision(
                 ProvisionRequest(agencyID: agencyID, snapshotID: snapshot.id, name: "c", kind: .trial, options: ProvisioningOptions(),
                                  passwordHash: "x", makeUsername: { "u-\(UUID().uuidString)" }, idempotency: nil)
             )
-            guard case .created(let created, _) = account else { return (nil, 0) }
+            guard case .created(let created, _) = account else { return (nil, 0, 0) }
             let tags = try await database.assets(accountID: created.id, kind: .tag, query: AssetQuery())
             #expect(try await database.verifyAccount(id: created.id, agencyID: agencyID).ok)
-            return (tags.assets.first { $0.id == 1 }?.name, tags.total)
+            return (tags.assets.first { $0.id == 1 }?.name, tags.total, created.id)
         }
         var deleted: Set<Int> = []
         for index in [1, 0, 3] {
@@ -118,11 +118,21 @@ struct SnapshotStorageTests {
             }
         }
         // Only s3 is left: tag 1 as of step 3, tag 3 already gone.
-        let (name, count) = try await tagName(in: snapshots[2])
+        let (name, count, accountID) = try await tagName(in: snapshots[2])
         #expect(name == "Step 3")
         #expect(count == 2)
         try await database.deleteSnapshot(id: snapshots[2].id, agencyID: agencyID)
-        for table in ["snapshots", "snapshot_versions", "snapshot_blobs", "snapshot_blob_references", "snapshot_records"] {
+        for table in ["snapshots", "snapshot_versions", "snapshot_records"] {
+            #expect(try rowCount(table, path: path) == 0, "\(table)")
+        }
+        // The account made from s3 still shares its bodies; they go with the account.
+        let shared = try await DatabaseQueue(path: path).read { db in
+            try Int.fetchOne(db, sql: "SELECT count(DISTINCT shared_blob) FROM assets WHERE account_id = ?", arguments: [accountID]) ?? 0
+        }
+        let blobs = try rowCount("snapshot_blobs", path: path)
+        #expect(shared > 0 && blobs == shared)
+        try await database.deleteAccount(id: accountID, agencyID: agencyID)
+        for table in ["snapshot_blobs", "snapshot_blob_references"] {
             #expect(try rowCount(table, path: path) == 0, "\(table)")
         }
     }
