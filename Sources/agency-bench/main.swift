@@ -8,7 +8,7 @@ let arguments = CommandLine.arguments.dropFirst()
 if arguments.first == "--serve-bare" {
     // As `agency serve` does (Sources/agency/main.swift), before any task starts.
     NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-    try await BareServer.run(port: Int(arguments.dropFirst().first ?? "") ?? 18_572, pageFile: arguments.dropFirst(2).first ?? "/dev/null")
+    try await BareServer.run(port: Int(arguments.dropFirst().first ?? "") ?? 18_572, pageFiles: Array(arguments.dropFirst(2)))
     exit(0)
 }
 let options = BenchOptions(
