@@ -120,7 +120,7 @@ extension AppDatabase {
             sql: """
                 DELETE FROM snapshot_blobs
                 WHERE agency_id = ? AND NOT EXISTS (SELECT 1 FROM snapshot_versions v WHERE v.blob_id = snapshot_blobs.id)
-                  AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.shared_blob = snapshot_blobs.id)
+                  AND NOT EXISTS (SELECT 1 FROM snapshot_blob_shares s WHERE s.blob_id = snapshot_blobs.id AND s.assets > 0)
                 """,
             arguments: [agencyID]
         )

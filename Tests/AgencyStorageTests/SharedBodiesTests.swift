@@ -66,6 +66,10 @@ struct SharedBodiesTests {
         #expect(try await database.exportBundle(accountID: account) == before)
         let check = try await database.verifyAccount(id: account, agencyID: agencyID)
         #expect(check.referencesIntact && check.snapshotExists == false)
+        // Not even raw SQL removes a body an account still shares.
+        await #expect(throws: DatabaseError.self) {
+            try await DatabaseQueue(path: file.path).write { db in try db.execute(sql: "DELETE FROM snapshot_blobs") }
+        }
         // Once the account is gone too, nothing holds the bodies and they go with it.
         try await database.deleteAccount(id: account, agencyID: agencyID)
         let snapshot2 = try await database.createSnapshot(agencyID: agencyID, sandboxID: sandboxID, name: "v2", includes: [])

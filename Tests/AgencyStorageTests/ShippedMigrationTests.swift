@@ -15,7 +15,7 @@ struct ShippedMigrationTests {
         "0002_assets.sql": "dfec6e14ec3397488978d656e2d91c743f27799fc5569cb955d3ab0aebd4f4c4",
         "0003_snapshots.sql": "8e259498467e40266e9fbfd46f79918d2bde59779e2a5004e070173344475cf2",
         "0004_asset_identity_index.sql": "3d1bc8e9e2309dc9727d8ab324d17d2d3392be090edf95e6f350403fff88fa87",
-        "0005_shared_asset_bodies.sql": "813ae27efb5ca89cc08d4af63b5d1713cd2caaaf4a6d5ce2f5e1fce4ef0d9862",
+        "0005_shared_asset_bodies.sql": "7323e7d0b6e78b6bf1bccaa7879e7559d6548d0c461df48795c1ce8f40a256ea",
     ]
 
     static let folder = URL(fileURLWithPath: #filePath)
