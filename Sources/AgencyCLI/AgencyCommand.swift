@@ -1,5 +1,3 @@
-import AgencyDomain
-import AgencyStorage
 import ArgumentParser
 import Foundation
 

@@ -83,8 +83,13 @@ extension AppDatabase {
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM accounts WHERE id = ? AND agency_id = ?", arguments: [id, agencyID])
             if db.changesCount == 0 { throw DomainError.notFound(what: "Account \(id)") }
-            // Bodies it shared with deleted snapshots go now that nothing holds them.
-            try Self.deleteUnusedBlobs(agencyID: agencyID, db)
+            // Bodies it shared with deleted snapshots go now that nothing holds them: only blobs whose
+            // share count just fell to zero can have become unused, so only they are looked at.
+            try db.execute(sql: """
+                DELETE FROM snapshot_blobs
+                WHERE id IN (SELECT blob_id FROM snapshot_blob_shares WHERE assets = 0)
+                  AND NOT EXISTS (SELECT 1 FROM snapshot_versions v WHERE v.blob_id = snapshot_blobs.id)
+                """)
             tokens.removeAll()  // its tokens go with it, also from the cache
         }
     }
