@@ -64,6 +64,7 @@ public func buildRouter(database: AppDatabase, settings: ServiceSettings, metric
     AccountsController(database: database, settings: settings, hasher: hasher).addRoutes(to: agencyAPI)
     BundlesController(database: database).addRoutes(to: agencyAPI)
     SnapshotsController(database: database).addRoutes(to: agencyAPI)
+    UpdatesController(database: database).addRoutes(to: agencyAPI)
 
     let accountAPI = router.group("api/3").add(middleware: AccountAuthenticator(database: database))
     ContactsController(database: database).addRoutes(to: accountAPI)

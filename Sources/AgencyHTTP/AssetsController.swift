@@ -41,9 +41,7 @@ struct AssetsController {
         let accountID = try context.requireAccount()
         let id = try pathID(context, what: kind.spec.envelope)
         let changes = try await envelope(kind, request)
-        let current = try await database.asset(accountID: accountID, kind: kind, id: id)
-        let draft = try kind.spec.draft(from: current.body.merging(changes) { $1 })
-        let asset = try await database.updateAsset(accountID: accountID, id: id, draft)
+        let asset = try await database.changeAsset(accountID: accountID, kind: kind, id: id, fields: changes)
         return try await reply(kind, [asset], single: true, context)
     }
 

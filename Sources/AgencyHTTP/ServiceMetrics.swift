@@ -20,6 +20,7 @@ public struct ServiceMetrics: Sendable {
     // no-op backend. The backend hands out the same histogram for the same label.
     static var snapshotDuration: Metrics.Timer { Metrics.Timer(label: "agency_snapshot_create_duration_seconds", preferredDisplayUnit: .seconds) }
     static var provisioningDuration: Metrics.Timer { Metrics.Timer(label: "agency_provisioning_duration_seconds", preferredDisplayUnit: .seconds) }
+    static var updateDuration: Metrics.Timer { Metrics.Timer(label: "agency_account_update_duration_seconds", preferredDisplayUnit: .seconds) }
 
     /// Runs `work`, recording how long it took when it succeeds.
     static func timed<T>(_ timer: Metrics.Timer, _ work: () async throws -> T) async rethrows -> T {

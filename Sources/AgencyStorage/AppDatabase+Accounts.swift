@@ -85,11 +85,7 @@ extension AppDatabase {
             if db.changesCount == 0 { throw DomainError.notFound(what: "Account \(id)") }
             // Bodies it shared with deleted snapshots go now that nothing holds them: only blobs whose
             // share count just fell to zero can have become unused, so only they are looked at.
-            try db.execute(sql: """
-                DELETE FROM snapshot_blobs
-                WHERE id IN (SELECT blob_id FROM snapshot_blob_shares WHERE assets = 0)
-                  AND NOT EXISTS (SELECT 1 FROM snapshot_versions v WHERE v.blob_id = snapshot_blobs.id)
-                """)
+            try Self.deleteUnsharedBlobs(db)
             tokens.removeAll()  // its tokens go with it, also from the cache
         }
     }

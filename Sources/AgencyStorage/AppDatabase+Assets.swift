@@ -46,6 +46,17 @@ extension AppDatabase {
         }
     }
 
+    /// Changes the given fields of an asset and keeps the rest (v3's PUT), reading and writing in one
+    /// transaction: an edit racing another writer (an update, another PUT) never loses either change.
+    public func changeAsset(accountID: Int64, kind: AssetKind, id: Int64, fields changes: [String: JSONValue]) async throws -> Asset {
+        try await writer.write { db in
+            let current = try Self.asset(accountID: accountID, kind: kind, id: id, db)
+            let draft = try kind.spec.draft(from: current.body.merging(changes) { $1 })
+            try Self.write(draft, id: id, accountID: accountID, isNew: false, db)
+            return try Self.asset(accountID: accountID, kind: kind, id: id, db)
+        }
+    }
+
     public func asset(accountID: Int64, kind: AssetKind, id: Int64) async throws -> Asset {
         try quickRead { db in try Self.asset(accountID: accountID, kind: kind, id: id, db) }
     }
@@ -92,8 +103,23 @@ extension AppDatabase {
             if kind == .dealStage, let deals = try Int.fetchOne(db, sql: "SELECT count(*) FROM deals WHERE account_id = ? AND stage_id = ?", arguments: [accountID, id]), deals > 0 {
                 throw DomainError.conflict(code: "asset_in_use", message: "Stage \(id) \"\(asset.name)\" still holds \(deals) deal(s). Move them to another stage first.")
             }
-            try db.execute(sql: "DELETE FROM assets WHERE account_id = ? AND kind = ? AND id = ?", arguments: [accountID, kind.rawValue, id])
+            try Self.deleteRemembered(accountID: accountID, kind: kind.rawValue, id: id, db)
         }
+    }
+
+    /// Deletes an asset the client chose to delete. One that came from a snapshot leaves a tombstone
+    /// with its base, so that drift lists it and an update does not bring it back unasked.
+    static func deleteRemembered(accountID: Int64, kind: String, id: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO asset_tombstones (account_id, kind, origin_id, base_blob, base_inert, deleted_at)
+                SELECT account_id, kind, coalesce(origin_id, id), base_blob, shared_inert, ? FROM assets
+                WHERE account_id = ? AND kind = ? AND id = ? AND base_blob IS NOT NULL
+                ON CONFLICT (account_id, kind, origin_id) DO UPDATE SET base_blob = excluded.base_blob, base_inert = excluded.base_inert
+                """,
+            arguments: [Timestamp.now(), accountID, kind, id]
+        )
+        try db.execute(sql: "DELETE FROM assets WHERE account_id = ? AND kind = ? AND id = ?", arguments: [accountID, kind, id])
     }
 
     /// What uses this asset, and what it uses.
@@ -152,9 +178,9 @@ extension AppDatabase {
                 )
             } else {
                 try db.execute(
-                    // The first write gives a shared asset a body of its own.
+                    // The first write gives a shared asset a body of its own; its base stays (0006_account_bases.sql).
                     sql: """
-                        UPDATE assets SET name = ?, unique_key = ?, body = ?, shared_blob = NULL, shared_inert = 0, updated_at = ?
+                        UPDATE assets SET name = ?, unique_key = ?, body = ?, shared_blob = NULL, updated_at = ?
                         WHERE account_id = ? AND kind = ? AND id = ?
                         """,
                     arguments: [draft.name, draft.uniqueKey, body, now, accountID, draft.kind.rawValue, id]

@@ -30,7 +30,7 @@ extension AppDatabase {
             try db.execute(sql: "UPDATE assets SET unique_key = NULL WHERE account_id = ?", arguments: [accountID])
             for key in existing.subtracting(wanted) {
                 do {
-                    try db.execute(sql: "DELETE FROM assets WHERE account_id = ? AND kind = ? AND id = ?", arguments: [accountID, key.kind, key.id])
+                    try Self.deleteRemembered(accountID: accountID, kind: key.kind, id: key.id, db)
                 } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                     throw DomainError.conflict(code: "asset_in_use", message: "\(key.kind) \(key.id) is not in the bundle but still holds deals; move them first.")
                 }

@@ -102,17 +102,21 @@ extension AppDatabase {
         let now = Timestamp.now()
         try db.execute(
             sql: """
-                INSERT INTO account_sources (account_id, snapshot_id, snapshot_name, digest, activate_automations, activate_campaigns, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO account_sources (account_id, snapshot_id, snapshot_name, digest, activate_automations, activate_campaigns, created_at, lineage_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [accountID, source.snapshotID, source.snapshotName, source.digest, source.options.activateAutomations, source.options.activateCampaigns, now]
+            arguments: [
+                accountID, source.snapshotID, source.snapshotName, source.digest, source.options.activateAutomations,
+                source.options.activateCampaigns, now, snapshot["lineage_id"],
+            ]
         )
         var arguments = Self.provisionedArguments(lineageID: snapshot["lineage_id"], snapshotID: snapshotID, options: options)
         arguments += ["account": accountID, "now": now]
         try db.execute(
-            // Bodies are shared with the snapshot's blobs, not copied: see 0005_shared_asset_bodies.sql.
-            sql: "INSERT INTO assets (account_id, kind, id, name, unique_key, body, shared_blob, shared_inert, created_at, updated_at) "
-                + Self.provisionedAssets(columns: ":account, v.kind, v.id, b.name, b.unique_key, 'null', b.id, \(Self.provisionedInert), :now, :now"),
+            // Bodies are shared with the snapshot's blobs, not copied (0005_shared_asset_bodies.sql), and
+            // each blob is also the asset's base for later updates (0006_account_bases.sql).
+            sql: "INSERT INTO assets (account_id, kind, id, name, unique_key, body, shared_blob, base_blob, shared_inert, created_at, updated_at) "
+                + Self.provisionedAssets(columns: ":account, v.kind, v.id, b.name, b.unique_key, 'null', b.id, b.id, \(Self.provisionedInert), :now, :now"),
             arguments: arguments
         )
         try db.execute(

@@ -126,6 +126,16 @@ extension AppDatabase {
         )
     }
 
+    /// Removes blobs that were only an account's base and no longer are (after an account was
+    /// deleted or updated): only blobs whose count fell to zero are looked at.
+    static func deleteUnsharedBlobs(_ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM snapshot_blobs
+            WHERE id IN (SELECT blob_id FROM snapshot_blob_shares WHERE assets = 0)
+              AND NOT EXISTS (SELECT 1 FROM snapshot_versions v WHERE v.blob_id = snapshot_blobs.id)
+            """)
+    }
+
     /// Recomputes every stored body's hash and the snapshot's digest from what is stored.
     public func verifySnapshot(id: Int64, agencyID: Int64) async throws -> SnapshotCheck {
         try await writer.read { db in

@@ -40,7 +40,7 @@ struct SnapshotCLITests {
             let refused = await #expect(throws: CLIError.self) { _ = try await run(["snapshot", "create", "2", "--name", "Nope"], [:]) }
             #expect(refused?.description.contains("not_a_sandbox") == true)
             #expect(try await run(["snapshot", "delete", "1", "--yes"], [:]) == "Deleted snapshot 1.")
-            #expect(try await run(["account", "verify", "2"], [:]).hasSuffix("Its snapshot has been deleted; nothing to compare with."))
+            #expect(try await run(["account", "verify", "2"], [:]).hasSuffix("Equals snapshot 1 (since deleted; the account keeps its base)."))
             let gone = await #expect(throws: CLIError.self) { _ = try await run(["snapshot", "show", "1"], [:]) }
             #expect(gone?.description.contains("HTTP 404") == true)
         }

@@ -17,7 +17,7 @@ struct SharedBodiesTests {
         let file = TemporaryDatabaseFile(prefix: "schema-0004")
         try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("provisioned.db"), to: URL(fileURLWithPath: file.path))
         let database = try AppDatabase.open(path: file.path)
-        #expect(try database.appliedMigrations().last == "0005_shared_asset_bodies")
+        #expect(try database.appliedMigrations().contains("0005_shared_asset_bodies"))
 
         let layout = try await DatabaseQueue(path: file.path).read { db in
             try Row.fetchAll(db, sql: "SELECT account_id, kind, id, shared_blob IS NOT NULL AS shared FROM assets WHERE account_id IN (2, 3)")
@@ -31,7 +31,7 @@ struct SharedBodiesTests {
             #expect(try await database.exportBundle(accountID: account) == before)
         }
         let edited = try await database.verifyAccount(id: 2, agencyID: 1)
-        #expect(edited.referencesIntact && edited.differences == ["template 1: differs from the snapshot"])
+        #expect(edited.ok && edited.differences.count == 1 && edited.differences[0].hasPrefix("template 1: edited by the client"))
         let untouched = try await database.verifyAccount(id: 3, agencyID: 1)
         #expect(untouched.ok && untouched.equalsSnapshot == true)
     }
@@ -85,5 +85,33 @@ struct SharedBodiesTests {
         ))
         guard case .created(let account, _) = outcome else { throw CancellationError() }
         return account.id
+    }
+}
+
+/// Migration 0006 gives every asset of an existing account its base, edited ones included, so that
+/// drift and updates work for accounts made before it.
+@Suite("Account bases (migration 0006)")
+struct AccountBasesMigrationTests {
+    @Test func migratingGivesEveryAssetItsBase() async throws {
+        let file = TemporaryDatabaseFile(prefix: "schema-0004")
+        try FileManager.default.copyItem(at: SharedBodiesTests.fixtures.appendingPathComponent("provisioned.db"), to: URL(fileURLWithPath: file.path))
+        let database = try AppDatabase.open(path: file.path)
+        #expect(try database.appliedMigrations().last == "0006_account_bases")
+        let withoutBase = try await DatabaseQueue(path: file.path).read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM assets WHERE account_id IN (2, 3) AND base_blob IS NULL")
+        }
+        #expect(withoutBase == 0)
+        let edited = try await database.drift(accountID: 2, agencyID: 1)
+        #expect(edited.edited.map { "\($0.kind.rawValue) \($0.id)" } == ["template 1"])
+        #expect(edited.added.isEmpty && edited.deleted.isEmpty)
+        #expect(try await database.drift(accountID: 3, agencyID: 1).isEmpty)
+        // Every base is counted, so no blob an account needs can be deleted.
+        let uncounted = try await DatabaseQueue(path: file.path).read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM (SELECT base_blob, count(*) AS n FROM assets WHERE base_blob IS NOT NULL GROUP BY base_blob) a
+                LEFT JOIN snapshot_blob_shares s ON s.blob_id = a.base_blob WHERE s.assets IS NOT a.n
+                """)
+        }
+        #expect(uncounted == 0)
     }
 }

@@ -9,10 +9,12 @@ struct AccountCommand: AsyncParsableCommand {
               $ agency account create "Acme Gym" --snapshot 3 --kind paid
               $ agency account list --kind sandbox
               $ agency account verify 12
+              $ agency account drift 12
+              $ agency account update 12 --snapshot 4 --dry-run
             """,
         subcommands: [
             CreateAccount.self, ListAccounts.self, ShowAccount.self, DeleteAccount.self, AccountToken.self,
-            ExportAccount.self, ApplyBundle.self, VerifyAccount.self,
+            ExportAccount.self, ApplyBundle.self, VerifyAccount.self, ShowDrift.self, UpdateAccount.self, AccountHistory.self,
         ]
     )
 }

@@ -4,8 +4,8 @@ import ArgumentParser
 struct VerifyAccount: AgencyRunnable {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check that every reference in an account lands, and that it still equals its snapshot.",
-        discussion: "Exits non-zero when a reference dangles or the account differs from its snapshot.\n\nExample:\n  $ agency account verify 12"
+        abstract: "Check that every reference in an account lands, and list what the client changed since its snapshot.",
+        discussion: "Exits non-zero when a reference dangles. The client's own changes are listed as drift (see `agency account drift`), not as a failure.\n\nExample:\n  $ agency account verify 12"
     )
 
     @Argument(help: "The account id.") var id: Int64
@@ -21,11 +21,15 @@ struct VerifyAccount: AgencyRunnable {
             let intact = check.references_intact ? "none dangling." : "some dangling:"
             context.write("Account \(id): \(check.assets_checked) assets, \(check.references_checked) references, \(intact)")
             check.dangling.forEach { context.write("  " + $0) }
-            switch (check.equals_snapshot.value, check.source.value) {
-            case (true?, let source): context.write("Equals snapshot \(source.map { "\($0.snapshot_id)" } ?? "?").")
-            case (false?, _): context.write("Differs from its snapshot:")
-            case (nil, nil): context.write("Not made from a snapshot.")
-            case (nil, _?): context.write("Its snapshot has been deleted; nothing to compare with.")
+            if let source = check.source.value {
+                let gone = check.snapshot_exists ? "" : " (since deleted; the account keeps its base)"
+                if check.equals_snapshot.value == true {
+                    context.write("Equals snapshot \(source.snapshot_id)\(gone).")
+                } else {
+                    context.write("Changed by the client since snapshot \(source.snapshot_id)\(gone), which is drift, not damage:")
+                }
+            } else {
+                context.write("Not made from a snapshot.")
             }
             check.differences.forEach { context.write("  " + $0) }
         }

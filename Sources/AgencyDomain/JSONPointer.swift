@@ -1,0 +1,36 @@
+/// RFC 6901 pointers into asset bodies (`/steps/2/tag`): how diffs, merges and references name a field.
+public enum JSONPointer {
+    public static func appending(_ key: String, to pointer: String) -> String {
+        pointer + "/" + key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+
+    public static func appending(_ index: Int, to pointer: String) -> String {
+        pointer + "/" + String(index)
+    }
+
+    static func tokens(_ pointer: String) -> [String] {
+        pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+            .map { $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") }
+    }
+
+    /// `root` with the value at `pointer` replaced by `value`; unchanged when the pointer leads nowhere.
+    public static func replacing(_ pointer: String, in root: JSONValue, with value: JSONValue) -> JSONValue {
+        replacing(tokens(pointer)[...], in: root, with: value)
+    }
+
+    private static func replacing(_ tokens: ArraySlice<String>, in node: JSONValue, with value: JSONValue) -> JSONValue {
+        guard let token = tokens.first else { return value }
+        switch node {
+        case .object(var object):
+            guard let child = object[token] else { return node }
+            object[token] = replacing(tokens.dropFirst(), in: child, with: value)
+            return .object(object)
+        case .array(var array):
+            guard let index = Int(token), array.indices.contains(index) else { return node }
+            array[index] = replacing(tokens.dropFirst(), in: array[index], with: value)
+            return .array(array)
+        default:
+            return node
+        }
+    }
+}
