@@ -1,4 +1,4 @@
-/// `GET /v1/accounts/{id}/verify`: integrity of an account and, while its snapshot exists, equality with it.
+/// `GET /v1/accounts/{id}/verify`: integrity of an account, and its drift from its base snapshot.
 public struct AccountCheckBody: Codable, Sendable {
     public var account_id: Int64
     public var ok: Bool

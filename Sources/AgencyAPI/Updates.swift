@@ -71,6 +71,8 @@ public struct UpdateReportBody: Codable, Sendable {
     public var account_id: Int64
     public var from_snapshot_id: Int64
     public var to_snapshot_id: Int64
+    /// The account's base afterwards: to_snapshot_id, unless `kinds` was given or a change was held back.
+    public var base_snapshot_id: Int64
     public var policy: String
     public var dry_run: Bool
     public var applied: [UpdateItemBody]
@@ -85,6 +87,7 @@ public struct UpdateReportBody: Codable, Sendable {
         account_id = report.accountID
         from_snapshot_id = report.fromSnapshotID
         to_snapshot_id = report.toSnapshotID
+        base_snapshot_id = report.baseSnapshotID
         policy = report.policy.rawValue
         dry_run = report.dryRun
         applied = report.applied.map(UpdateItemBody.init)
@@ -136,7 +139,7 @@ public struct PushRequest: Codable, Sendable {
 
 public struct PushAccountBody: Codable, Sendable {
     public var account_id: Int64
-    /// updated, previewed (a dry run), skipped or failed.
+    /// updated, previewed (a dry run), up_to_date, skipped or failed.
     public var status: String
     public var report: UpdateReportBody?
     public var error: ErrorReply.Detail?

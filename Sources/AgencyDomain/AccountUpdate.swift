@@ -3,6 +3,9 @@ public struct UpdateReport: Codable, Equatable, Sendable {
     public var accountID: Int64
     public var fromSnapshotID: Int64
     public var toSnapshotID: Int64
+    /// The account's base afterwards: the target, unless only some kinds were taken or a change could
+    /// not be merged yet (then the base stays, and the next update takes up what is left).
+    public var baseSnapshotID: Int64
     public var policy: MergePolicy
     public var dryRun: Bool
     /// Assets with fields taken from the snapshot.
@@ -20,6 +23,7 @@ public struct UpdateReport: Codable, Equatable, Sendable {
         self.accountID = accountID
         self.fromSnapshotID = fromSnapshotID
         self.toSnapshotID = toSnapshotID
+        baseSnapshotID = toSnapshotID
         self.policy = policy
         self.dryRun = dryRun
     }

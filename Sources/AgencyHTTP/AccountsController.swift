@@ -80,7 +80,7 @@ struct AccountsController {
         AccountBody(account, credentials: CredentialsBody(login_url: settings.loginURL, username: username, password: password))
     }
 
-    /// Proves the account holds no dangling reference and, while its snapshot exists, equals it.
+    /// Proves the account holds no dangling reference, and lists the client's changes since its base.
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
         let check = try await database.verifyAccount(id: try pathID(context, what: "Account"), agencyID: try context.requireAgency())
         return try JSONReply.make(AccountCheckBody(

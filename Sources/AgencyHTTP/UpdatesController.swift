@@ -45,10 +45,10 @@ struct UpdatesController {
         let key = try request.headers[.idempotencyKey].map(IdempotentReply.validatedKey)
         // The account is part of the request: the same body sent to another account is another request.
         let digest = IdempotentReply.requestDigest(Data("\(accountID)\n".utf8) + (try JSONReply.encoder.encode(body)))
-        let report = try await ServiceMetrics.timed(ServiceMetrics.updateDuration) {
-            try await database.updateAccount(id: accountID, agencyID: agencyID, options: options, idempotency: key.map { ($0, digest) })
+        let (report, replayed) = try await ServiceMetrics.timed(ServiceMetrics.updateDuration) {
+            try await database.updateAccountOrReplay(id: accountID, agencyID: agencyID, options: options, idempotency: key.map { ($0, digest) })
         }
-        return try JSONReply.make(UpdateReportBody(report))
+        return try JSONReply.make(UpdateReportBody(report), headers: replayed ? [.idempotentReplayed: "true"] : [:])
     }
 
     @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {

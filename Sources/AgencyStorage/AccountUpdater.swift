@@ -120,8 +120,10 @@ struct AccountUpdater {
         var merge = ThreeWayMerge(base: .object(baseBody), ours: .object(ours), theirs: .object(theirsBody), policy: options.policy)
         let merged = merge.merged?.objectValue ?? ours
         guard let draft = try checkedDraft(kind: kind, id: present.id, body: merged) else {
-            // The merged body needs something the account no longer has (or takes a name another asset
-            // has): the asset stays as the client has it, and its base stays too so a later update tries again.
+            // The merged body needs something the account does not have (or takes a name another asset
+            // has): the asset stays as the client has it, with its old base, and so does the account's
+            // base snapshot, so that the next update takes it up again.
+            heldBack = true
             merge.conflicts.append(FieldConflict.wholeAsset())
             report.conflicts.append(UpdateConflict(
                 kind: kind, id: present.id, name: present.name, fields: merge.conflicts, resolution: .keepClient,
@@ -132,7 +134,11 @@ struct AccountUpdater {
         try write(draft, kind: kind, id: present.id, blob: theirs, baseInert: present.baseInert, changed: merged != ours || present.sharedBlob != nil)
         if !merge.applied.isEmpty {
             report.applied.append(UpdateItem(kind: kind, id: present.id, name: draft.name, pointers: merge.applied))
-            report.omitted += try theirs.omittedImages(accountID: present.id)
+            // Only images in what was applied are new to the client.
+            report.omitted += try theirs.omittedImages(accountID: present.id).filter { image in
+                let field = String(image.location.prefix { $0 != "#" })
+                return merge.applied.contains { field == $0 || field.hasPrefix($0 + "/") }
+            }
         }
         if !merge.kept.isEmpty {
             report.kept.append(UpdateItem(kind: kind, id: present.id, name: draft.name, pointers: merge.kept, reason: "changed by the client"))
@@ -143,12 +149,14 @@ struct AccountUpdater {
     }
 
     private var blockedReason: String?
+    /// Whether a change was left for a later update, so the account's base snapshot must stay.
+    private(set) var heldBack = false
 
     /// The merged body as a draft, or nil when it cannot be written into this account as it is.
     private mutating func checkedDraft(kind: AssetKind, id: Int64, body: [String: JSONValue]) throws -> AssetDraft? {
         blockedReason = nil
         if let missing = AccountIdentities.unresolved(in: body).first {
-            blockedReason = "it would refer to \(missing.kind.rawValue) \(missing.id) of the sandbox, which the client deleted"
+            blockedReason = "it would refer to \(missing.kind.rawValue) \(missing.id) of the sandbox, which this account does not have (deleted by the client, or not added)"
             return nil
         }
         guard let draft = try? kind.spec.draft(from: body) else {
@@ -224,6 +232,7 @@ struct AccountUpdater {
                     kind: kind, id: id, name: row["name"], fields: [FieldConflict.wholeAsset()],
                     resolution: .keepClient, reason: "the snapshot adds \(kind.rawValue) \(sandboxID) '\(blob.name)', whose name this one already has"
                 ))
+                heldBack = true
                 return
             }
             try db.execute(
@@ -247,6 +256,7 @@ struct AccountUpdater {
         let body = try mappedPullingArrivals(blob.object(inert: inert), kind: arrival.kind)
         guard let draft = try checkedDraft(kind: arrival.kind, id: arrival.accountID, body: body) else {
             identities.record(arrival.kind, sandboxID: arrival.sandboxID, accountID: nil)
+            heldBack = true
             report.conflicts.append(UpdateConflict(
                 kind: arrival.kind, id: arrival.sandboxID, name: blob.name, fields: [FieldConflict.wholeAsset()],
                 resolution: .keepClient, reason: "not added: " + (blockedReason ?? "it cannot be written into this account")

@@ -31,11 +31,19 @@ extension AppDatabase {
     public func updateAccount(
         id accountID: Int64, agencyID: Int64, options: UpdateOptions, idempotency: (key: String, requestDigest: [UInt8])? = nil
     ) async throws -> UpdateReport {
+        try await updateAccountOrReplay(id: accountID, agencyID: agencyID, options: options, idempotency: idempotency).report
+    }
+
+    /// The same, saying whether the report is the stored one of an earlier request with the key.
+    public func updateAccountOrReplay(
+        id accountID: Int64, agencyID: Int64, options: UpdateOptions, idempotency: (key: String, requestDigest: [UInt8])?
+    ) async throws -> (report: UpdateReport, replayed: Bool) {
         try await writer.writeWithoutTransaction { db in
             var report: UpdateReport?
+            var replayed = false
             try db.inTransaction {
                 if let idempotency, let earlier = try Self.earlierUpdate(agencyID: agencyID, idempotency: idempotency, db) {
-                    report = earlier
+                    (report, replayed) = (earlier, true)
                     return .commit
                 }
                 report = try Self.update(accountID: accountID, agencyID: agencyID, options: options, db)
@@ -48,7 +56,7 @@ extension AppDatabase {
                 }
                 return .commit
             }
-            return report!
+            return (report!, replayed)
         }
     }
 
@@ -65,7 +73,8 @@ extension AppDatabase {
         for accountID in accountIDs ?? candidates {
             var outcome: PushOutcome
             if accountIDs != nil, !eligible.contains(accountID) {
-                outcome = PushOutcome(accountID: accountID, status: .skipped, error: try await whyNotUpdatable(accountID: accountID, agencyID: agencyID, snapshotID: snapshotID))
+                let reason = try await whyNotUpdatable(accountID: accountID, agencyID: agencyID, snapshotID: snapshotID)
+                outcome = PushOutcome(accountID: accountID, status: reason.code == "already_current" ? .upToDate : .skipped, error: reason)
             } else {
                 do {
                     let report = try await updateAccount(id: accountID, agencyID: agencyID, options: options)
@@ -186,9 +195,12 @@ extension AppDatabase {
             return UpdateReport(accountID: accountID, fromSnapshotID: source.snapshotID, toSnapshotID: options.snapshotID, policy: options.policy, dryRun: options.dryRun)
         }
         var updater = AccountUpdater(db: db, accountID: accountID, fromSnapshotID: source.snapshotID, lineageID: source.lineageID, options: options)
-        let report = try updater.run()
-        // With only some kinds taken, the account's base stays: the rest of the change is still to come.
-        if options.kinds == nil {
+        var report = try updater.run()
+        // With only some kinds taken, or a change held back, the account's base stays: the rest of the
+        // change is still to come, and the next update reads it again (what was taken is skipped then).
+        if options.kinds != nil || updater.heldBack {
+            report.baseSnapshotID = source.snapshotID
+        } else {
             try db.execute(
                 sql: "UPDATE account_sources SET snapshot_id = ?, snapshot_name = ?, digest = ? WHERE account_id = ?",
                 arguments: [options.snapshotID, target.name, target.digest, accountID]

@@ -98,6 +98,7 @@ struct UpdatesAPITests {
             let first = try await api.request(.post, "/v1/accounts/\(accountID)/updates", agency: service.agencyA, json: ["snapshot_id": v2], headers: key)
             let retry = try await api.request(.post, "/v1/accounts/\(accountID)/updates", agency: service.agencyA, json: ["snapshot_id": v2], headers: key)
             #expect(first.status == .ok && retry.body == first.body)
+            #expect(first.headers[HTTPField.Name("Idempotent-Replayed")!] == nil && retry.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
             let other = try await api.request(
                 .post, "/v1/accounts/\(accountID)/updates", agency: service.agencyA, json: ["snapshot_id": v2, "policy": "take_snapshot"], headers: key
             )
@@ -127,6 +128,8 @@ struct UpdatesAPITests {
             #expect(push.counts == ["updated": 2, "skipped": 1])
             #expect(push.accounts.last?.error?.code == "not_from_snapshot")
             #expect(try await api.request(.get, "/v1/snapshots/\(v2)/behind", agency: service.agencyA).decode(BehindReply.self).accounts.isEmpty)
+            let again = try await api.request(.post, "/v1/snapshots/\(v2)/push", agency: service.agencyA, json: ["accounts": [first]]).decode(PushReply.self)
+            #expect(again.counts == ["up_to_date": 1])
         }
     }
 

@@ -38,5 +38,8 @@ struct UpdateAccount: AgencyRunnable {
         }
         context.write("\(verb) account \(id) from snapshot \(report.from_snapshot_id) to \(report.to_snapshot_id): \(UpdateOutput.counts(report)).")
         UpdateOutput.lines(report).forEach(context.write)
+        if report.base_snapshot_id != report.to_snapshot_id {
+            context.write("The account's base stays at snapshot \(report.base_snapshot_id): the rest of the change is still to come.")
+        }
     }
 }
