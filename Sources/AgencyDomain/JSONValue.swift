@@ -55,15 +55,4 @@ public enum JSONValue: Codable, Equatable, Hashable, Sendable {
         if case .array(let value) = self { return value }
         return nil
     }
-
-    /// The canonical text: sorted keys, no extra spaces. Equal values give equal bytes.
-    public func canonicalText() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data("null".utf8), as: UTF8.self)
-    }
-
-    public static func parse(_ text: String) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-    }
 }
