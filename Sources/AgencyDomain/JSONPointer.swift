@@ -1,7 +1,9 @@
 /// RFC 6901 pointers into asset bodies (`/steps/2/tag`): how diffs, merges and references name a field.
 public enum JSONPointer {
     public static func appending(_ key: String, to pointer: String) -> String {
-        pointer + "/" + key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        // Nearly no key holds either character; checking first spares the replacing.
+        guard key.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return pointer + "/" + key }
+        return pointer + "/" + key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
     public static func appending(_ index: Int, to pointer: String) -> String {

@@ -151,29 +151,75 @@ struct JSONTextParser {
         }
     }
 
-    /// A string literal whose opening quote is at `index`. Text without escapes (nearly all) is taken
-    /// as it is; escapes are decoded as `CanonicalJSONString` decodes them.
+    /// A string literal whose opening quote is at `index`. The runs between escapes are copied whole;
+    /// text without escapes (most of it) is taken as it is.
     mutating func string() throws -> String {
-        let start = index
         index += 1
-        var hasEscape = false
+        var runStart = index
+        var decoded: [UInt8]?
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
+                let run = UnsafeBufferPointer(rebasing: bytes[runStart..<index])
                 index += 1
-                if !hasEscape { return String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(index - 1)]), as: UTF8.self) }
-                guard let decoded = CanonicalJSONString.decode(Array(bytes[start..<index]), from: 0) else { throw error("a bad escape") }
-                return decoded.text
+                guard var output = decoded else { return String(decoding: run, as: UTF8.self) }
+                output.append(contentsOf: run)
+                return String(decoding: output, as: UTF8.self)
             }
             if byte < 0x20 { throw error("a control character inside a string") }
-            if byte == UInt8(ascii: "\\") {
-                hasEscape = true
-                index += 2
-            } else {
+            guard byte == UInt8(ascii: "\\") else {
                 index += 1
+                continue
             }
+            if decoded == nil { decoded = [] }
+            decoded!.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            try escape(into: &decoded!)
+            runStart = index
         }
         throw error("an unterminated string")
+    }
+
+    /// Decodes the escape at `index` (its backslash) and moves past it.
+    mutating func escape(into output: inout [UInt8]) throws {
+        guard index + 1 < bytes.count else { throw error("an unterminated string") }
+        let escape = bytes[index + 1]
+        index += 2
+        switch escape {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escape)
+        case UInt8(ascii: "b"): output.append(0x08)
+        case UInt8(ascii: "f"): output.append(0x0C)
+        case UInt8(ascii: "n"): output.append(0x0A)
+        case UInt8(ascii: "r"): output.append(0x0D)
+        case UInt8(ascii: "t"): output.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = try hex4()
+            if (0xD800..<0xDC00).contains(scalar), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                index += 2
+                let low = try hex4()
+                guard (0xDC00..<0xE000).contains(low) else { throw error("a broken surrogate pair") }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            }
+            guard let unicode = Unicode.Scalar(scalar) else { throw error("a lone surrogate") }
+            output.append(contentsOf: String(unicode).utf8)
+        default:
+            throw error("a bad escape")
+        }
+    }
+
+    mutating func hex4() throws -> UInt32 {
+        guard index + 4 <= bytes.count else { throw error("a short \\u escape") }
+        var value: UInt32 = 0
+        for byte in bytes[index..<index + 4] {
+            let digit: UInt8 = switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+            default: throw error("a bad \\u escape")
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        index += 4
+        return value
     }
 
     /// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?

@@ -108,6 +108,7 @@ struct AccountUpdater {
     // MARK: - Changed on both sides, or only in the snapshot
 
     private mutating func merge(kind: AssetKind, present: Present, theirsID: Int64) throws {
+        if present.sharedBlob != nil, try shareTheirs(kind: kind, present: present, theirsID: theirsID) { return }
         let base = try blobs.blob(present.baseBlob, db)
         let theirs = try blobs.blob(theirsID, db)
         let ours = try JSONValue.parse(present.body).objectValue ?? [:]
@@ -134,17 +135,62 @@ struct AccountUpdater {
         try write(draft, kind: kind, id: present.id, blob: theirs, baseInert: present.baseInert, changed: merged != ours || present.sharedBlob != nil)
         if !merge.applied.isEmpty {
             report.applied.append(UpdateItem(kind: kind, id: present.id, name: draft.name, pointers: merge.applied))
-            // Only images in what was applied are new to the client.
-            report.omitted += try theirs.omittedImages(accountID: present.id).filter { image in
-                let field = String(image.location.prefix { $0 != "#" })
-                return merge.applied.contains { field == $0 || field.hasPrefix($0 + "/") }
-            }
+            report.omitted += try imagesIn(merge.applied, of: theirs, accountID: present.id)
         }
         if !merge.kept.isEmpty {
             report.kept.append(UpdateItem(kind: kind, id: present.id, name: draft.name, pointers: merge.kept, reason: "changed by the client"))
         }
         if !merge.conflicts.isEmpty {
             report.conflicts.append(UpdateConflict(kind: kind, id: present.id, name: draft.name, fields: merge.conflicts, resolution: options.policy))
+        }
+    }
+
+    /// An asset the client never touched takes the snapshot's body as it is: it shares the new blob
+    /// and copies the blob's references, with no body made into a draft or written. Only when every
+    /// reference lands on the same id in the account, the name is free, and the client's own fields
+    /// (an automation's status) are the same in both; otherwise the full merge does the work.
+    private mutating func shareTheirs(kind: AssetKind, present: Present, theirsID: Int64) throws -> Bool {
+        guard kind.clientOwnedFields.isEmpty || present.baseInert else { return false }
+        let theirs = try blobs.blob(theirsID, db)
+        let references = try db.cachedStatement(sql: "SELECT to_kind, to_id FROM snapshot_blob_references WHERE blob_id = ?")
+        for row in try Row.fetchAll(references, arguments: [theirsID]) {
+            let target: Int64 = row["to_id"]
+            guard try identities.accountID(of: AssetKind(rawValue: row["to_kind"])!, sandboxID: target, db) == target else { return false }
+        }
+        if let key = theirs.uniqueKey, try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM assets WHERE account_id = ? AND kind = ? AND unique_key = ? AND id <> ?", arguments: [accountID, kind.rawValue, key, present.id]
+        ) != nil { return false }
+
+        let inert = present.baseInert && theirs.inertBody != nil
+        try db.execute(
+            sql: """
+                UPDATE assets SET name = ?, unique_key = ?, shared_blob = ?, base_blob = ?, shared_inert = ?, updated_at = ?
+                WHERE account_id = ? AND kind = ? AND id = ?
+                """,
+            arguments: [theirs.name, theirs.uniqueKey, theirsID, theirsID, inert, Timestamp.now(), accountID, kind.rawValue, present.id]
+        )
+        try db.execute(sql: "DELETE FROM asset_references WHERE account_id = ? AND from_kind = ? AND from_id = ?", arguments: [accountID, kind.rawValue, present.id])
+        try db.execute(
+            sql: """
+                INSERT INTO asset_references (account_id, from_kind, from_id, pointer, to_kind, to_id)
+                SELECT ?, ?, ?, pointer, to_kind, to_id FROM snapshot_blob_references WHERE blob_id = ?
+                """,
+            arguments: [accountID, kind.rawValue, present.id, theirsID]
+        )
+        written.append((kind, present.id))
+        let base = try blobs.blob(present.baseBlob, db)
+        let applied = FieldChange.between(try JSONValue.parse(base.text(inert: present.baseInert)), try JSONValue.parse(theirs.text(inert: present.baseInert)))
+            .map(\.pointer)
+        report.applied.append(UpdateItem(kind: kind, id: present.id, name: theirs.name, pointers: applied))
+        report.omitted += try imagesIn(applied, of: theirs, accountID: present.id)
+        return true
+    }
+
+    /// The images stripped from what was applied: only those are new to the client.
+    private func imagesIn(_ applied: [String], of blob: BaseBlob, accountID id: Int64) throws -> [OmittedImage] {
+        try blob.omittedImages(accountID: id).filter { image in
+            let field = String(image.location.prefix { $0 != "#" })
+            return applied.contains { field == $0 || field.hasPrefix($0 + "/") }
         }
     }
 
