@@ -17,6 +17,8 @@ struct AccountUpdater {
     /// Sandbox assets in the target snapshot that this update creates, waiting for their bodies.
     private var arrivals: [(kind: AssetKind, sandboxID: Int64, blobID: Int64, accountID: Int64)] = []
     private var written: [(kind: AssetKind, id: Int64)] = []
+    /// Blobs that stopped being a base here: deleted afterwards if nothing else holds them.
+    private(set) var released = Set<Int64>()
 
     /// The account's row in the target's terms: its current asset for a sandbox asset.
     struct Present {
@@ -132,7 +134,7 @@ struct AccountUpdater {
             ))
             return
         }
-        try write(draft, kind: kind, id: present.id, blob: theirs, baseInert: present.baseInert, changed: merged != ours || present.sharedBlob != nil)
+        try write(draft, kind: kind, id: present.id, blob: theirs, baseInert: present.baseInert, changed: merged != ours || present.sharedBlob != nil, oldBase: present.baseBlob)
         if !merge.applied.isEmpty {
             report.applied.append(UpdateItem(kind: kind, id: present.id, name: draft.name, pointers: merge.applied))
             report.omitted += try imagesIn(merge.applied, of: theirs, accountID: present.id)
@@ -150,7 +152,11 @@ struct AccountUpdater {
     /// reference lands on the same id in the account, the name is free, and the client's own fields
     /// (an automation's status) are the same in both; otherwise the full merge does the work.
     private mutating func shareTheirs(kind: AssetKind, present: Present, theirsID: Int64) throws -> Bool {
-        guard kind.clientOwnedFields.isEmpty || present.baseInert else { return false }
+        let base = try blobs.blob(present.baseBlob, db)
+        // The account's status is the inert one when it got the inert form or the sandbox's already was
+        // inert; then the new blob's inert form carries the same status. Otherwise the full merge keeps it.
+        let inertStatus = present.baseInert || base.inertBody == nil
+        guard kind.clientOwnedFields.isEmpty || inertStatus else { return false }
         let theirs = try blobs.blob(theirsID, db)
         let references = try db.cachedStatement(sql: "SELECT to_kind, to_id FROM snapshot_blob_references WHERE blob_id = ?")
         for row in try Row.fetchAll(references, arguments: [theirsID]) {
@@ -161,25 +167,20 @@ struct AccountUpdater {
             db, sql: "SELECT 1 FROM assets WHERE account_id = ? AND kind = ? AND unique_key = ? AND id <> ?", arguments: [accountID, kind.rawValue, key, present.id]
         ) != nil { return false }
 
-        let inert = present.baseInert && theirs.inertBody != nil
-        try db.execute(
-            sql: """
-                UPDATE assets SET name = ?, unique_key = ?, shared_blob = ?, base_blob = ?, shared_inert = ?, updated_at = ?
-                WHERE account_id = ? AND kind = ? AND id = ?
-                """,
-            arguments: [theirs.name, theirs.uniqueKey, theirsID, theirsID, inert, Timestamp.now(), accountID, kind.rawValue, present.id]
-        )
-        try db.execute(sql: "DELETE FROM asset_references WHERE account_id = ? AND from_kind = ? AND from_id = ?", arguments: [accountID, kind.rawValue, present.id])
-        try db.execute(
-            sql: """
-                INSERT INTO asset_references (account_id, from_kind, from_id, pointer, to_kind, to_id)
-                SELECT ?, ?, ?, pointer, to_kind, to_id FROM snapshot_blob_references WHERE blob_id = ?
-                """,
-            arguments: [accountID, kind.rawValue, present.id, theirsID]
-        )
+        let inert = !kind.clientOwnedFields.isEmpty && theirs.inertBody != nil
+        try db.cachedStatement(sql: """
+            UPDATE assets SET name = ?, unique_key = ?, shared_blob = ?, base_blob = ?, shared_inert = ?, updated_at = ?
+            WHERE account_id = ? AND kind = ? AND id = ?
+            """).execute(arguments: [theirs.name, theirs.uniqueKey, theirsID, theirsID, inert, Timestamp.now(), accountID, kind.rawValue, present.id])
+        try db.cachedStatement(sql: "DELETE FROM asset_references WHERE account_id = ? AND from_kind = ? AND from_id = ?")
+            .execute(arguments: [accountID, kind.rawValue, present.id])
+        try db.cachedStatement(sql: """
+            INSERT INTO asset_references (account_id, from_kind, from_id, pointer, to_kind, to_id)
+            SELECT ?, ?, ?, pointer, to_kind, to_id FROM snapshot_blob_references WHERE blob_id = ?
+            """).execute(arguments: [accountID, kind.rawValue, present.id, theirsID])
         written.append((kind, present.id))
-        let base = try blobs.blob(present.baseBlob, db)
-        let applied = FieldChange.between(try JSONValue.parse(base.text(inert: present.baseInert)), try JSONValue.parse(theirs.text(inert: present.baseInert)))
+        released.insert(present.baseBlob)
+        let applied = FieldChange.between(try JSONValue.parse(base.text(inert: present.baseInert)), try JSONValue.parse(theirs.text(inert: inert)))
             .map(\.pointer)
         report.applied.append(UpdateItem(kind: kind, id: present.id, name: theirs.name, pointers: applied))
         report.omitted += try imagesIn(applied, of: theirs, accountID: present.id)
@@ -220,7 +221,8 @@ struct AccountUpdater {
     }
 
     /// Writes the merged asset with `blob` as its new base. A body equal to the blob's shares it again.
-    private mutating func write(_ draft: AssetDraft, kind: AssetKind, id: Int64, blob: BaseBlob, baseInert: Bool, changed: Bool) throws {
+    private mutating func write(_ draft: AssetDraft, kind: AssetKind, id: Int64, blob: BaseBlob, baseInert: Bool, changed: Bool, oldBase: Int64) throws {
+        released.insert(oldBase)
         let text = JSONValue.object(draft.body).canonicalText()
         let sharedInert: Bool? = text == blob.body ? false : (text == blob.inertBody ? true : nil)
         if changed { try AppDatabase.store(draft, id: id, accountID: accountID, isNew: false, db) }
@@ -242,11 +244,12 @@ struct AccountUpdater {
 
     /// An asset the client deleted that the snapshot changed or removed.
     private mutating func settle(_ tombstone: (baseBlob: Int64, inert: Bool), kind: AssetKind, sandboxID: Int64, theirsID: Int64?) throws {
+        guard theirsID != tombstone.baseBlob else { return }
+        released.insert(tombstone.baseBlob)
         guard let theirsID else {
             try db.execute(sql: "DELETE FROM asset_tombstones WHERE account_id = ? AND kind = ? AND origin_id = ?", arguments: [accountID, kind.rawValue, sandboxID])
             return
         }
-        guard theirsID != tombstone.baseBlob else { return }
         let theirs = try blobs.blob(theirsID, db)
         report.conflicts.append(UpdateConflict(
             kind: kind, id: sandboxID, name: theirs.name, fields: [FieldConflict.wholeAsset()],
@@ -378,6 +381,7 @@ struct AccountUpdater {
         }
         for (kind, present) in candidates {
             let key = AssetKey(kind: kind.rawValue, id: present.id)
+            released.insert(present.baseBlob)
             if removing.contains(key) {
                 try db.execute(sql: "DELETE FROM assets WHERE account_id = ? AND kind = ? AND id = ?", arguments: [accountID, key.kind, key.id])
                 report.removed.append(UpdateItem(kind: kind, id: present.id, name: present.name))

@@ -136,6 +136,16 @@ extension AppDatabase {
             """)
     }
 
+    /// The same, looking only at `candidates` (the bases an update replaced).
+    static func deleteUnsharedBlobs(among candidates: Set<Int64>, _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            DELETE FROM snapshot_blobs
+            WHERE id = ? AND NOT EXISTS (SELECT 1 FROM snapshot_blob_shares s WHERE s.blob_id = snapshot_blobs.id AND s.assets > 0)
+              AND NOT EXISTS (SELECT 1 FROM snapshot_versions v WHERE v.blob_id = snapshot_blobs.id)
+            """)
+        for blob in candidates { try statement.execute(arguments: [blob]) }
+    }
+
     /// Recomputes every stored body's hash and the snapshot's digest from what is stored.
     public func verifySnapshot(id: Int64, agencyID: Int64) async throws -> SnapshotCheck {
         try await writer.read { db in

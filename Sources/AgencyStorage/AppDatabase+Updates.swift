@@ -156,7 +156,9 @@ extension AppDatabase {
     }
 
     static func updateSource(accountID: Int64, agencyID: Int64, _ db: Database) throws -> UpdateSource {
-        _ = try account(id: accountID, agencyID: agencyID, db)
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM accounts WHERE id = ? AND agency_id = ?", arguments: [accountID, agencyID]) != nil else {
+            throw DomainError.notFound(what: "Account \(accountID)")
+        }
         guard let row = try Row.fetchOne(db, sql: "SELECT snapshot_id, digest, lineage_id FROM account_sources WHERE account_id = ?", arguments: [accountID]) else {
             throw DomainError.conflict(code: "not_from_snapshot", message: "Account \(accountID) was not made from a snapshot, so there is nothing to update it from.")
         }
@@ -216,7 +218,7 @@ extension AppDatabase {
                 try JSONText.encode(report.counts), Timestamp.now(),
             ]
         )
-        try deleteUnsharedBlobs(db)
+        try deleteUnsharedBlobs(among: updater.released, db)
         return report
     }
 

@@ -19,7 +19,8 @@ struct BaseBlob {
     }
 
     func omittedImages(accountID id: Int64) throws -> [OmittedImage] {
-        try (JSONText.decode(omitted) as [BlobStore.StrippedSource]).map {
+        guard omitted != "[]" else { return [] }
+        return try (JSONText.decode(omitted) as [BlobStore.StrippedSource]).map {
             OmittedImage(assetKind: kind.rawValue, assetID: String(id), location: $0.location, source: $0.source)
         }
     }

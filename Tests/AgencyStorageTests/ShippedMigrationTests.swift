@@ -17,6 +17,7 @@ struct ShippedMigrationTests {
         "0004_asset_identity_index.sql": "3d1bc8e9e2309dc9727d8ab324d17d2d3392be090edf95e6f350403fff88fa87",
         "0005_shared_asset_bodies.sql": "7323e7d0b6e78b6bf1bccaa7879e7559d6548d0c461df48795c1ce8f40a256ea",
         "0006_account_bases.sql": "050d2b922b75ab74950301f17a69582a152ba8c3b96d88a23409e760f7b65f63",
+        "0007_drop_unused_name_index.sql": "c01f89034e57484f540a4986c6dfe34a163ad47afb65fc2c622743469976390c",
     ]
 
     static let folder = URL(fileURLWithPath: #filePath)
