@@ -9,8 +9,37 @@ struct AccountIdentities {
     let accountID: Int64
     private var known: [AssetKey: Int64?] = [:]
 
-    init(accountID: Int64) {
+    /// Assets that arrived at another id than the sandbox's: few, so read once.
+    private let remapped: [AssetKey: Int64]
+
+    init(accountID: Int64, _ db: Database) throws {
         self.accountID = accountID
+        var remapped: [AssetKey: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT kind, id, origin_id FROM assets WHERE account_id = ? AND origin_id IS NOT NULL AND base_blob IS NOT NULL", arguments: [accountID]) {
+            remapped[AssetKey(kind: row["kind"], id: row["origin_id"])] = row["id"]
+        }
+        self.remapped = remapped
+    }
+
+    /// Whether every reference a snapshot blob holds lands on the same id in this account: one query
+    /// for the blob, instead of one per reference.
+    mutating func resolveUnchanged(referencesOf blobID: Int64, _ db: Database) throws -> Bool {
+        let missing = try db.cachedStatement(sql: """
+            SELECT 1 FROM snapshot_blob_references r WHERE r.blob_id = ? AND NOT EXISTS (
+                SELECT 1 FROM assets a WHERE a.account_id = ? AND a.kind = r.to_kind AND a.id = r.to_id
+                  AND a.origin_id IS NULL AND a.base_blob IS NOT NULL)
+            LIMIT 1
+            """)
+        guard try Bool.fetchOne(missing, arguments: [blobID, accountID]) == nil else { return false }
+        // Every target is an asset the account got at the sandbox's id (assets this update is still
+        // creating are not in the table yet, so they fail the check above). Remapped ones are checked too.
+        guard !remapped.isEmpty else { return true }
+        let references = try db.cachedStatement(sql: "SELECT to_kind, to_id FROM snapshot_blob_references WHERE blob_id = ?")
+        for row in try Row.fetchAll(references, arguments: [blobID]) {
+            let target: Int64 = row["to_id"]
+            guard try accountID(of: AssetKind(rawValue: row["to_kind"])!, sandboxID: target, db) == target else { return false }
+        }
+        return true
     }
 
     /// The account's id for sandbox asset `kind`/`sandboxID`, nil when the account does not have it
@@ -18,12 +47,11 @@ struct AccountIdentities {
     mutating func accountID(of kind: AssetKind, sandboxID: Int64, _ db: Database) throws -> Int64? {
         let key = AssetKey(kind: kind.rawValue, id: sandboxID)
         if let found = known[key] { return found }
-        let byOrigin = try db.cachedStatement(sql: "SELECT id FROM assets WHERE account_id = ? AND kind = ? AND origin_id = ? AND base_blob IS NOT NULL")
+        if let found = remapped[key] { return found }
         let sameID = try db.cachedStatement(sql: """
             SELECT id FROM assets WHERE account_id = ? AND kind = ? AND id = ? AND origin_id IS NULL AND base_blob IS NOT NULL
             """)
-        let arguments: StatementArguments = [accountID, kind.rawValue, sandboxID]
-        let found = try Int64.fetchOne(byOrigin, arguments: arguments) ?? Int64.fetchOne(sameID, arguments: arguments)
+        let found = try Int64.fetchOne(sameID, arguments: [accountID, kind.rawValue, sandboxID])
         known[key] = found
         return found
     }

@@ -24,20 +24,19 @@ struct AccountUpdater {
     struct Present {
         var id: Int64
         var name: String
-        var body: String
         var sharedBlob: Int64?
         var baseBlob: Int64
         var baseInert: Bool
     }
 
-    init(db: Database, accountID: Int64, fromSnapshotID: Int64, lineageID: Int64, options: UpdateOptions) {
+    init(db: Database, accountID: Int64, fromSnapshotID: Int64, lineageID: Int64, options: UpdateOptions) throws {
         self.db = db
         self.accountID = accountID
         self.options = options
         self.lineageID = lineageID
         self.target = options.snapshotID
         report = UpdateReport(accountID: accountID, fromSnapshotID: fromSnapshotID, toSnapshotID: options.snapshotID, policy: options.policy, dryRun: options.dryRun)
-        identities = AccountIdentities(accountID: accountID)
+        identities = try AccountIdentities(accountID: accountID, db)
     }
 
     mutating func run() throws -> UpdateReport {
@@ -94,12 +93,15 @@ struct AccountUpdater {
 
     private mutating func present(kind: AssetKind, sandboxID: Int64) throws -> Present? {
         guard let id = try identities.accountID(of: kind, sandboxID: sandboxID, db) else { return nil }
-        let statement = try db.cachedStatement(sql: """
-            SELECT a.name, \(AppDatabase.assetBody) AS body, a.shared_blob, a.base_blob, a.shared_inert FROM assets a
-            WHERE a.account_id = ? AND a.kind = ? AND a.id = ?
-            """)
+        let statement = try db.cachedStatement(sql: "SELECT name, shared_blob, base_blob, shared_inert FROM assets WHERE account_id = ? AND kind = ? AND id = ?")
         guard let row = try Row.fetchOne(statement, arguments: [accountID, kind.rawValue, id]) else { return nil }
-        return Present(id: id, name: row["name"], body: row["body"], sharedBlob: row["shared_blob"], baseBlob: row["base_blob"], baseInert: row["shared_inert"])
+        return Present(id: id, name: row["name"], sharedBlob: row["shared_blob"], baseBlob: row["base_blob"], baseInert: row["shared_inert"])
+    }
+
+    /// The account's body of an asset: read only where the full merge needs it.
+    private func body(of kind: AssetKind, _ id: Int64) throws -> String {
+        let statement = try db.cachedStatement(sql: "SELECT \(AppDatabase.assetBody) FROM assets a WHERE a.account_id = ? AND a.kind = ? AND a.id = ?")
+        return try String.fetchOne(statement, arguments: [accountID, kind.rawValue, id]) ?? "{}"
     }
 
     private func tombstone(kind: AssetKind, sandboxID: Int64) throws -> (baseBlob: Int64, inert: Bool)? {
@@ -113,7 +115,7 @@ struct AccountUpdater {
         if present.sharedBlob != nil, try shareTheirs(kind: kind, present: present, theirsID: theirsID) { return }
         let base = try blobs.blob(present.baseBlob, db)
         let theirs = try blobs.blob(theirsID, db)
-        let ours = try JSONValue.parse(present.body).objectValue ?? [:]
+        let ours = try JSONValue.parse(try body(of: kind, present.id)).objectValue ?? [:]
         var baseBody = try identities.mapped(base.object(inert: present.baseInert), kind: kind, db)
         var theirsBody = try mappedPullingArrivals(theirs.object(inert: false), kind: kind)
         for field in kind.clientOwnedFields {
@@ -158,11 +160,7 @@ struct AccountUpdater {
         let inertStatus = present.baseInert || base.inertBody == nil
         guard kind.clientOwnedFields.isEmpty || inertStatus else { return false }
         let theirs = try blobs.blob(theirsID, db)
-        let references = try db.cachedStatement(sql: "SELECT to_kind, to_id FROM snapshot_blob_references WHERE blob_id = ?")
-        for row in try Row.fetchAll(references, arguments: [theirsID]) {
-            let target: Int64 = row["to_id"]
-            guard try identities.accountID(of: AssetKind(rawValue: row["to_kind"])!, sandboxID: target, db) == target else { return false }
-        }
+        guard try identities.resolveUnchanged(referencesOf: theirsID, db) else { return false }
         if let key = theirs.uniqueKey, try Bool.fetchOne(
             db, sql: "SELECT 1 FROM assets WHERE account_id = ? AND kind = ? AND unique_key = ? AND id <> ?", arguments: [accountID, kind.rawValue, key, present.id]
         ) != nil { return false }
@@ -180,8 +178,7 @@ struct AccountUpdater {
             """).execute(arguments: [accountID, kind.rawValue, present.id, theirsID])
         written.append((kind, present.id))
         released.insert(present.baseBlob)
-        let applied = FieldChange.between(try JSONValue.parse(base.text(inert: present.baseInert)), try JSONValue.parse(theirs.text(inert: inert)))
-            .map(\.pointer)
+        let applied = CanonicalDiff.pointers(base.text(inert: present.baseInert), theirs.text(inert: inert))
         report.applied.append(UpdateItem(kind: kind, id: present.id, name: theirs.name, pointers: applied))
         report.omitted += try imagesIn(applied, of: theirs, accountID: present.id)
         return true
@@ -358,7 +355,7 @@ struct AccountUpdater {
             let key = AssetKey(kind: kind.rawValue, id: present.id)
             if present.sharedBlob == nil {
                 let base = try identities.mapped(blobs.blob(present.baseBlob, db).object(inert: present.baseInert), kind: kind, db)
-                if !FieldChange.between(.object(base), try JSONValue.parse(present.body)).isEmpty { keep[key] = "edited by the client" }
+                if !FieldChange.between(.object(base), try JSONValue.parse(try body(of: kind, present.id))).isEmpty { keep[key] = "edited by the client" }
             }
             if keep[key] == nil, let data = try Self.contactData(kind: kind, id: present.id, accountID: accountID, db) { keep[key] = data }
             if keep[key] != nil { removing.remove(key) }
@@ -389,7 +386,7 @@ struct AccountUpdater {
                 // The snapshot no longer has it: it is the client's own from now on, with its body.
                 try db.execute(
                     sql: "UPDATE assets SET body = ?, shared_blob = NULL, base_blob = NULL, origin_id = NULL, shared_inert = 0 WHERE account_id = ? AND kind = ? AND id = ?",
-                    arguments: [present.body, accountID, key.kind, key.id]
+                    arguments: [try body(of: kind, present.id), accountID, key.kind, key.id]
                 )
                 report.kept.append(UpdateItem(kind: kind, id: present.id, name: present.name, reason: "removed in the snapshot, but \(keep[key] ?? "kept")"))
             }

@@ -13,7 +13,7 @@ extension AppDatabase {
 
     static func drift(accountID: Int64, baseSnapshotID: Int64?, _ db: Database) throws -> AccountDrift {
         var drift = AccountDrift(accountID: accountID, baseSnapshotID: baseSnapshotID)
-        var identities = AccountIdentities(accountID: accountID)
+        var identities = try AccountIdentities(accountID: accountID, db)
         var blobs = BaseBlob.Cache()
         let owned = try Row.fetchAll(
             db,

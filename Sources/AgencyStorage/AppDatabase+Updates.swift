@@ -196,7 +196,7 @@ extension AppDatabase {
         guard options.snapshotID > source.snapshotID else {
             return UpdateReport(accountID: accountID, fromSnapshotID: source.snapshotID, toSnapshotID: options.snapshotID, policy: options.policy, dryRun: options.dryRun)
         }
-        var updater = AccountUpdater(db: db, accountID: accountID, fromSnapshotID: source.snapshotID, lineageID: source.lineageID, options: options)
+        var updater = try AccountUpdater(db: db, accountID: accountID, fromSnapshotID: source.snapshotID, lineageID: source.lineageID, options: options)
         var report = try updater.run()
         // With only some kinds taken, or a change held back, the account's base stays: the rest of the
         // change is still to come, and the next update reads it again (what was taken is skipped then).

@@ -20,8 +20,11 @@ struct BaseBlob {
 
     func omittedImages(accountID id: Int64) throws -> [OmittedImage] {
         guard omitted != "[]" else { return [] }
-        return try (JSONText.decode(omitted) as [BlobStore.StrippedSource]).map {
-            OmittedImage(assetKind: kind.rawValue, assetID: String(id), location: $0.location, source: $0.source)
+        return try (JSONValue.parse(omitted).arrayValue ?? []).map {
+            OmittedImage(
+                assetKind: kind.rawValue, assetID: String(id),
+                location: $0.objectValue?["location"]?.stringValue ?? "", source: $0.objectValue?["source"]?.stringValue ?? ""
+            )
         }
     }
 

@@ -72,3 +72,38 @@ struct JSONTextTests {
         }
     }
 }
+
+@Suite("Canonical diff: FieldChange on bytes")
+struct CanonicalDiffTests {
+    /// A copy of `value` with one random change deep inside: a leaf replaced, a key added or removed,
+    /// an item appended.
+    static func mutated(_ value: JSONValue, _ generator: inout JSONTextTests.Generator) -> JSONValue {
+        switch value {
+        case .object(var object) where !object.isEmpty && generator.next(4) > 0:
+            let key = object.keys.sorted()[generator.next(object.count)]
+            switch generator.next(5) {
+            case 0: object[key] = nil
+            case 1: object[key + "~/new"] = generator.value(depth: 3)
+            default: object[key] = mutated(object[key]!, &generator)
+            }
+            return .object(object)
+        case .array(var items) where !items.isEmpty && generator.next(4) > 0:
+            if generator.next(4) == 0 { items.append(generator.value(depth: 3)) } else {
+                let index = generator.next(items.count)
+                items[index] = mutated(items[index], &generator)
+            }
+            return .array(items)
+        default:
+            return generator.value(depth: 2)
+        }
+    }
+
+    @Test func findsWhatFieldChangeFinds() throws {
+        var generator = JSONTextTests.Generator(state: 99)
+        for _ in 0..<3_000 {
+            let old = generator.value(depth: 0)
+            let new = Self.mutated(old, &generator)
+            #expect(CanonicalDiff.pointers(old.canonicalText(), new.canonicalText()) == FieldChange.between(old, new).map(\.pointer))
+        }
+    }
+}
