@@ -1,16 +1,22 @@
+import Foundation
+
 /// The pointers at which two canonical texts differ, exactly as `FieldChange.between` finds them on
 /// the parsed values, found by comparing bytes: in canonical text equal values are equal bytes, so
 /// only members whose bytes differ are looked into, and a long string that changed (a template's
 /// html) is never decoded. Updates report the fields they apply with it.
 public enum CanonicalDiff {
     public static func pointers(_ old: String, _ new: String) -> [String] {
-        let (old, new) = (Array(old.utf8), Array(new.utf8))
-        var pointers: [String] = []
-        compare(old, 0..<old.count, new, 0..<new.count, at: "", into: &pointers)
-        return pointers
+        var (old, new) = (old, new)
+        return old.withUTF8 { a in
+            new.withUTF8 { b in
+                var pointers: [String] = []
+                compare(a, 0..<a.count, b, 0..<b.count, at: "", into: &pointers)
+                return pointers
+            }
+        }
     }
 
-    static func compare(_ a: [UInt8], _ ra: Range<Int>, _ b: [UInt8], _ rb: Range<Int>, at pointer: String, into pointers: inout [String]) {
+    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ ra: Range<Int>, _ b: UnsafeBufferPointer<UInt8>, _ rb: Range<Int>, at pointer: String, into pointers: inout [String]) {
         if a[ra].elementsEqual(b[rb]) { return }
         switch (a[ra.lowerBound], b[rb.lowerBound]) {
         case (UInt8(ascii: "{"), UInt8(ascii: "{")):
@@ -29,11 +35,15 @@ public enum CanonicalDiff {
     }
 
     /// The members of the object at `range`: each key with the range of its value.
-    static func members(_ bytes: [UInt8], _ range: Range<Int>) -> [String: Range<Int>] {
+    static func members(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [String: Range<Int>] {
         var result: [String: Range<Int>] = [:]
         var index = range.lowerBound + 1
         while index < range.upperBound - 1 {
-            guard let (key, keyEnd) = CanonicalJSONString.decode(bytes, from: index) else { break }
+            let keyEnd = end(of: bytes, at: index)
+            let quoted = UnsafeBufferPointer(rebasing: bytes[index..<keyEnd])
+            let key = quoted.contains(UInt8(ascii: "\\"))
+                ? CanonicalJSONString.decode(Array(quoted), from: 0)?.text ?? ""
+                : String(decoding: UnsafeBufferPointer(rebasing: quoted.dropFirst().dropLast()), as: UTF8.self)
             let valueEnd = end(of: bytes, at: keyEnd + 1)
             result[key] = (keyEnd + 1)..<valueEnd
             index = valueEnd + 1  // past the comma
@@ -41,7 +51,7 @@ public enum CanonicalDiff {
         return result
     }
 
-    static func items(_ bytes: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
+    static func items(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [Range<Int>] {
         var result: [Range<Int>] = []
         var index = range.lowerBound + 1
         while index < range.upperBound - 1 {
@@ -53,17 +63,24 @@ public enum CanonicalDiff {
     }
 
     /// The index just after the value that starts at `start`.
-    static func end(of bytes: [UInt8], at start: Int) -> Int {
+    static func end(of bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Int {
         var index = start
         var depth = 0
         var inString = false
         while index < bytes.count {
             let byte = bytes[index]
             if inString {
-                if byte == UInt8(ascii: "\\") { index += 1 } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                    if depth == 0 { return index + 1 }
+                // Long strings (html) are skipped with memchr to the next quote or backslash.
+                let start = UnsafeMutableRawPointer(mutating: bytes.baseAddress!)
+                guard let quote = memchr(start + index, Int32(UInt8(ascii: "\"")), bytes.count - index) else { return bytes.count }
+                let quoteIndex = quote - start
+                if let backslash = memchr(start + index, Int32(UInt8(ascii: "\\")), quoteIndex - index) {
+                    index = (backslash - start) + 2
+                    continue
                 }
+                index = quoteIndex
+                inString = false
+                if depth == 0 { return index + 1 }
             } else {
                 switch byte {
                 case UInt8(ascii: "\""): inString = true

@@ -176,7 +176,7 @@ struct AccountUpdater {
             INSERT INTO asset_references (account_id, from_kind, from_id, pointer, to_kind, to_id)
             SELECT ?, ?, ?, pointer, to_kind, to_id FROM snapshot_blob_references WHERE blob_id = ?
             """).execute(arguments: [accountID, kind.rawValue, present.id, theirsID])
-        written.append((kind, present.id))
+        // Its references are the blob's, checked above: nothing for checkWrittenReferences to do.
         released.insert(present.baseBlob)
         let applied = CanonicalDiff.pointers(base.text(inert: present.baseInert), theirs.text(inert: inert))
         report.applied.append(UpdateItem(kind: kind, id: present.id, name: theirs.name, pointers: applied))
