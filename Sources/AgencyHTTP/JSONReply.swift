@@ -1,3 +1,4 @@
+import AgencyDomain
 import Foundation
 import Hummingbird
 
@@ -10,7 +11,13 @@ enum JSONReply {
     }()
 
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
-        make(bytes: try encoder.encode(value), status: status, headers: headers)
+        // Asset bodies and bundles are JSONValue trees: written directly, the same bytes as the encoder's.
+        if let json = value as? JSONValue {
+            var bytes: [UInt8] = []
+            json.appendCanonical(to: &bytes)
+            return make(bytes: bytes, status: status, headers: headers)
+        }
+        return make(bytes: try encoder.encode(value), status: status, headers: headers)
     }
 
     /// A reply already written as JSON (see `ContactJSON`).

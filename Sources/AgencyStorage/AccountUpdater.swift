@@ -160,7 +160,11 @@ struct AccountUpdater {
         let inertStatus = present.baseInert || base.inertBody == nil
         guard kind.clientOwnedFields.isEmpty || inertStatus else { return false }
         let theirs = try blobs.blob(theirsID, db)
-        guard try identities.resolveUnchanged(referencesOf: theirsID, db) else { return false }
+        // Most changes (copy, names) leave the references as they were: then they still land (a shared
+        // body's references are the account's own ids, and nothing they name can be deleted while they
+        // stand) and the index rows stay as they are.
+        let sameReferences = try Self.sameReferences(present.baseBlob, theirsID, db)
+        guard try sameReferences || identities.resolveUnchanged(referencesOf: theirsID, db) else { return false }
         if let key = theirs.uniqueKey, try Bool.fetchOne(
             db, sql: "SELECT 1 FROM assets WHERE account_id = ? AND kind = ? AND unique_key = ? AND id <> ?", arguments: [accountID, kind.rawValue, key, present.id]
         ) != nil { return false }
@@ -170,18 +174,31 @@ struct AccountUpdater {
             UPDATE assets SET name = ?, unique_key = ?, shared_blob = ?, base_blob = ?, shared_inert = ?, updated_at = ?
             WHERE account_id = ? AND kind = ? AND id = ?
             """).execute(arguments: [theirs.name, theirs.uniqueKey, theirsID, theirsID, inert, Timestamp.now(), accountID, kind.rawValue, present.id])
-        try db.cachedStatement(sql: "DELETE FROM asset_references WHERE account_id = ? AND from_kind = ? AND from_id = ?")
-            .execute(arguments: [accountID, kind.rawValue, present.id])
-        try db.cachedStatement(sql: """
-            INSERT INTO asset_references (account_id, from_kind, from_id, pointer, to_kind, to_id)
-            SELECT ?, ?, ?, pointer, to_kind, to_id FROM snapshot_blob_references WHERE blob_id = ?
-            """).execute(arguments: [accountID, kind.rawValue, present.id, theirsID])
+        if !sameReferences {
+            try db.cachedStatement(sql: "DELETE FROM asset_references WHERE account_id = ? AND from_kind = ? AND from_id = ?")
+                .execute(arguments: [accountID, kind.rawValue, present.id])
+            try db.cachedStatement(sql: """
+                INSERT INTO asset_references (account_id, from_kind, from_id, pointer, to_kind, to_id)
+                SELECT ?, ?, ?, pointer, to_kind, to_id FROM snapshot_blob_references WHERE blob_id = ?
+                """).execute(arguments: [accountID, kind.rawValue, present.id, theirsID])
+        }
         // Its references are the blob's, checked above: nothing for checkWrittenReferences to do.
         released.insert(present.baseBlob)
         let applied = CanonicalDiff.pointers(base.text(inert: present.baseInert), theirs.text(inert: inert))
         report.applied.append(UpdateItem(kind: kind, id: present.id, name: theirs.name, pointers: applied))
         report.omitted += try imagesIn(applied, of: theirs, accountID: present.id)
         return true
+    }
+
+    /// Whether two blobs hold the same references at the same pointers.
+    static func sameReferences(_ a: Int64, _ b: Int64, _ db: Database) throws -> Bool {
+        let statement = try db.cachedStatement(sql: """
+            SELECT NOT EXISTS (SELECT pointer, to_kind, to_id FROM snapshot_blob_references WHERE blob_id = ?1
+                               EXCEPT SELECT pointer, to_kind, to_id FROM snapshot_blob_references WHERE blob_id = ?2)
+               AND NOT EXISTS (SELECT pointer, to_kind, to_id FROM snapshot_blob_references WHERE blob_id = ?2
+                               EXCEPT SELECT pointer, to_kind, to_id FROM snapshot_blob_references WHERE blob_id = ?1)
+            """)
+        return try Bool.fetchOne(statement, arguments: [a, b]) ?? false
     }
 
     /// The images stripped from what was applied: only those are new to the client.

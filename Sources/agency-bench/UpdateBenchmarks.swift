@@ -55,7 +55,7 @@ extension Benchmarks {
         try await changeOnePercent(step: 1_000)
         let after = try await database.createSnapshot(agencyID: agencyID, sandboxID: sandboxID, name: "push after", includes: [])
         let push = try await Measure.timed {
-            try await database.push(snapshotID: after.id, agencyID: agencyID, accountIDs: nil, options: UpdateOptions(snapshotID: after.id))
+            try await database.push(snapshotID: after.id, agencyID: agencyID, accountIDs: accounts, options: UpdateOptions(snapshotID: after.id))
         }
         let updated = push.value.filter { $0.status == .updated }.count
         for account in accounts { try await database.deleteAccount(id: account, agencyID: agencyID) }

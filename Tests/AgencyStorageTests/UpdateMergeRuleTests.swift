@@ -20,6 +20,22 @@ struct UpdateMergeRuleTests {
         #expect(account.source?.snapshotID == report.toSnapshotID)
     }
 
+    /// A changed reference in an untouched asset moves its entry in the reference index too.
+    @Test func aChangedReferenceIsReindexed() async throws {
+        let fixture = try await UpdateFixture.make()
+        try await fixture.edit(fixture.sandboxID, .automation, 1) {
+            $0["steps"] = .array([.object(["type": .string("add_tag"), "tag": .string("3")]), .object(["type": .string("send_email"), "template": .string("1")])])
+        }
+        let report = try await fixture.update(to: try await fixture.snapshot())
+        #expect(report.applied.first?.pointers == ["/steps/0/tag"])
+        #expect(try fixture.isShared(.automation, 1))
+        let uses = try await fixture.database.references(accountID: fixture.accountID, kind: .automation, id: 1).uses
+        #expect(uses.map { "\($0.kind.rawValue) \($0.id) \($0.pointer)" }.sorted() == ["tag 1 /trigger/tag", "tag 3 /steps/0/tag", "template 1 /steps/1/template"])
+        // Tag 2 is no longer used, so the client may delete it.
+        try await fixture.database.deleteAsset(accountID: fixture.accountID, kind: .tag, id: 2)
+        #expect(try await fixture.database.verifyAccount(id: fixture.accountID, agencyID: fixture.agencyID).referencesIntact)
+    }
+
     @Test func changedOnlyByTheClientIsKept() async throws {
         let fixture = try await UpdateFixture.make()
         try await fixture.edit(fixture.accountID, .template, 1) { $0["subject"] = .string("Welcome to Northside") }
