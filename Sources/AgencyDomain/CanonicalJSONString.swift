@@ -3,42 +3,12 @@
 public enum CanonicalJSONString {
     /// The text of the literal whose opening quote is at `start`, and the index after its closing quote.
     static func decode(_ bytes: [UInt8], from start: Int) -> (text: String, end: Int)? {
-        var output: [UInt8] = []
-        var index = start + 1
-        while index < bytes.count {
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "\""):
-                return (String(decoding: output, as: UTF8.self), index + 1)
-            case UInt8(ascii: "\\"):
-                guard index + 1 < bytes.count else { return nil }
-                let escape = bytes[index + 1]
-                index += 2
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escape)
-                case UInt8(ascii: "b"): output.append(0x08)
-                case UInt8(ascii: "f"): output.append(0x0C)
-                case UInt8(ascii: "n"): output.append(0x0A)
-                case UInt8(ascii: "r"): output.append(0x0D)
-                case UInt8(ascii: "t"): output.append(0x09)
-                case UInt8(ascii: "u"):
-                    guard var scalar = hex4(bytes, at: index) else { return nil }
-                    index += 4
-                    if (0xD800..<0xDC00).contains(scalar), index + 5 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
-                       bytes[index + 1] == UInt8(ascii: "u"), let low = hex4(bytes, at: index + 2), (0xDC00..<0xE000).contains(low) {
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        index += 6
-                    }
-                    output.append(contentsOf: Array(String(Unicode.Scalar(scalar) ?? "\u{FFFD}").utf8))
-                default:
-                    return nil
-                }
-            default:
-                output.append(byte)
-                index += 1
-            }
+        bytes.withUnsafeBufferPointer { buffer in
+            var parser = JSONTextParser(bytes: buffer)
+            parser.index = start
+            guard start < buffer.count, buffer[start] == UInt8(ascii: "\""), let text = try? parser.string() else { return nil }
+            return (text, parser.index)
         }
-        return nil
     }
 
     /// The literal for `text`, quotes included, escaped as the canonical encoder escapes.
@@ -90,14 +60,4 @@ public enum CanonicalJSONString {
 
     private static let unicodeEscape = Array("\\u00".utf8)
     private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    private static func hex4(_ bytes: [UInt8], at index: Int) -> UInt32? {
-        guard index + 4 <= bytes.count else { return nil }
-        var value: UInt32 = 0
-        for byte in bytes[index..<index + 4] {
-            guard let digit = Character(Unicode.Scalar(byte)).hexDigitValue else { return nil }
-            value = value << 4 | UInt32(digit)
-        }
-        return value
-    }
 }
