@@ -12,13 +12,13 @@ struct AccountUpdater {
     let lineageID: Int64
     let target: Int64
     var report: UpdateReport
-    private var identities: AccountIdentities
-    private var blobs = BaseBlob.Cache()
+    var identities: AccountIdentities
+    var blobs = BaseBlob.Cache()
     /// Sandbox assets in the target snapshot that this update creates, waiting for their bodies.
-    private var arrivals: [(kind: AssetKind, sandboxID: Int64, blobID: Int64, accountID: Int64)] = []
-    private var written: [(kind: AssetKind, id: Int64)] = []
+    var arrivals: [(kind: AssetKind, sandboxID: Int64, blobID: Int64, accountID: Int64)] = []
+    var written: [(kind: AssetKind, id: Int64)] = []
     /// Blobs that stopped being a base here: deleted afterwards if nothing else holds them.
-    private(set) var released = Set<Int64>()
+    var released = Set<Int64>()
 
     /// The account's row in the target's terms: its current asset for a sandbox asset.
     struct Present {
@@ -72,7 +72,7 @@ struct AccountUpdater {
     // MARK: - What changed
 
     /// Sandbox assets with a version after the account's base snapshot, up to the target.
-    private func changedAssets() throws -> [(AssetKind, Int64)] {
+    func changedAssets() throws -> [(AssetKind, Int64)] {
         try Row.fetchAll(
             db,
             sql: "SELECT DISTINCT kind, id FROM snapshot_versions WHERE lineage_id = ? AND since > ? AND since <= ? ORDER BY kind, id",
@@ -84,14 +84,14 @@ struct AccountUpdater {
     }
 
     /// The blob the target snapshot holds for a sandbox asset; nil when it does not hold the asset.
-    private func targetBlob(kind: AssetKind, sandboxID: Int64) throws -> Int64? {
+    func targetBlob(kind: AssetKind, sandboxID: Int64) throws -> Int64? {
         let statement = try db.cachedStatement(sql: """
             SELECT blob_id FROM snapshot_versions WHERE lineage_id = ? AND kind = ? AND id = ? AND since <= ? ORDER BY since DESC LIMIT 1
             """)
         return try Row.fetchOne(statement, arguments: [lineageID, kind.rawValue, sandboxID, target]).flatMap { $0["blob_id"] }
     }
 
-    private mutating func present(kind: AssetKind, sandboxID: Int64) throws -> Present? {
+    mutating func present(kind: AssetKind, sandboxID: Int64) throws -> Present? {
         guard let id = try identities.accountID(of: kind, sandboxID: sandboxID, db) else { return nil }
         let statement = try db.cachedStatement(sql: "SELECT name, shared_blob, base_blob, shared_inert FROM assets WHERE account_id = ? AND kind = ? AND id = ?")
         guard let row = try Row.fetchOne(statement, arguments: [accountID, kind.rawValue, id]) else { return nil }
@@ -99,19 +99,19 @@ struct AccountUpdater {
     }
 
     /// The account's body of an asset: read only where the full merge needs it.
-    private func body(of kind: AssetKind, _ id: Int64) throws -> String {
+    func body(of kind: AssetKind, _ id: Int64) throws -> String {
         let statement = try db.cachedStatement(sql: "SELECT \(AppDatabase.assetBody) FROM assets a WHERE a.account_id = ? AND a.kind = ? AND a.id = ?")
         return try String.fetchOne(statement, arguments: [accountID, kind.rawValue, id]) ?? "{}"
     }
 
-    private func tombstone(kind: AssetKind, sandboxID: Int64) throws -> (baseBlob: Int64, inert: Bool)? {
+    func tombstone(kind: AssetKind, sandboxID: Int64) throws -> (baseBlob: Int64, inert: Bool)? {
         let statement = try db.cachedStatement(sql: "SELECT base_blob, base_inert FROM asset_tombstones WHERE account_id = ? AND kind = ? AND origin_id = ?")
         return try Row.fetchOne(statement, arguments: [accountID, kind.rawValue, sandboxID]).map { ($0["base_blob"], $0["base_inert"]) }
     }
 
     // MARK: - Changed on both sides, or only in the snapshot
 
-    private mutating func merge(kind: AssetKind, present: Present, theirsID: Int64) throws {
+    mutating func merge(kind: AssetKind, present: Present, theirsID: Int64) throws {
         if present.sharedBlob != nil, try shareTheirs(kind: kind, present: present, theirsID: theirsID) { return }
         let base = try blobs.blob(present.baseBlob, db)
         let theirs = try blobs.blob(theirsID, db)
@@ -153,7 +153,7 @@ struct AccountUpdater {
     /// and copies the blob's references, with no body made into a draft or written. Only when every
     /// reference lands on the same id in the account, the name is free, and the client's own fields
     /// (an automation's status) are the same in both; otherwise the full merge does the work.
-    private mutating func shareTheirs(kind: AssetKind, present: Present, theirsID: Int64) throws -> Bool {
+    mutating func shareTheirs(kind: AssetKind, present: Present, theirsID: Int64) throws -> Bool {
         let base = try blobs.blob(present.baseBlob, db)
         // The account's status is the inert one when it got the inert form or the sandbox's already was
         // inert; then the new blob's inert form carries the same status. Otherwise the full merge keeps it.
@@ -202,19 +202,19 @@ struct AccountUpdater {
     }
 
     /// The images stripped from what was applied: only those are new to the client.
-    private func imagesIn(_ applied: [String], of blob: BaseBlob, accountID id: Int64) throws -> [OmittedImage] {
+    func imagesIn(_ applied: [String], of blob: BaseBlob, accountID id: Int64) throws -> [OmittedImage] {
         try blob.omittedImages(accountID: id).filter { image in
             let field = String(image.location.prefix { $0 != "#" })
             return applied.contains { field == $0 || field.hasPrefix($0 + "/") }
         }
     }
 
-    private var blockedReason: String?
+    var blockedReason: String?
     /// Whether a change was left for a later update, so the account's base snapshot must stay.
-    private(set) var heldBack = false
+    var heldBack = false
 
     /// The merged body as a draft, or nil when it cannot be written into this account as it is.
-    private mutating func checkedDraft(kind: AssetKind, id: Int64, body: [String: JSONValue]) throws -> AssetDraft? {
+    mutating func checkedDraft(kind: AssetKind, id: Int64, body: [String: JSONValue]) throws -> AssetDraft? {
         blockedReason = nil
         if let missing = AccountIdentities.unresolved(in: body).first {
             blockedReason = "it would refer to \(missing.kind.rawValue) \(missing.id) of the sandbox, which this account does not have (deleted by the client, or not added)"
@@ -235,7 +235,7 @@ struct AccountUpdater {
     }
 
     /// Writes the merged asset with `blob` as its new base. A body equal to the blob's shares it again.
-    private mutating func write(_ draft: AssetDraft, kind: AssetKind, id: Int64, blob: BaseBlob, baseInert: Bool, changed: Bool, oldBase: Int64) throws {
+    mutating func write(_ draft: AssetDraft, kind: AssetKind, id: Int64, blob: BaseBlob, baseInert: Bool, changed: Bool, oldBase: Int64) throws {
         released.insert(oldBase)
         let text = JSONValue.object(draft.body).canonicalText()
         let sharedInert: Bool? = text == blob.body ? false : (text == blob.inertBody ? true : nil)
@@ -254,179 +254,9 @@ struct AccountUpdater {
         written.append((kind, id))
     }
 
-    // MARK: - Deleted by the client
-
-    /// An asset the client deleted that the snapshot changed or removed.
-    private mutating func settle(_ tombstone: (baseBlob: Int64, inert: Bool), kind: AssetKind, sandboxID: Int64, theirsID: Int64?) throws {
-        guard theirsID != tombstone.baseBlob else { return }
-        released.insert(tombstone.baseBlob)
-        guard let theirsID else {
-            try db.execute(sql: "DELETE FROM asset_tombstones WHERE account_id = ? AND kind = ? AND origin_id = ?", arguments: [accountID, kind.rawValue, sandboxID])
-            return
-        }
-        let theirs = try blobs.blob(theirsID, db)
-        report.conflicts.append(UpdateConflict(
-            kind: kind, id: sandboxID, name: theirs.name, fields: [FieldConflict.wholeAsset()],
-            resolution: options.policy, reason: "deleted by the client and changed in the snapshot"
-        ))
-        if options.policy == .takeSnapshot {
-            try db.execute(sql: "DELETE FROM asset_tombstones WHERE account_id = ? AND kind = ? AND origin_id = ?", arguments: [accountID, kind.rawValue, sandboxID])
-            try arrive(kind: kind, sandboxID: sandboxID, blobID: theirsID)
-        } else {
-            try db.execute(
-                sql: "UPDATE asset_tombstones SET base_blob = ? WHERE account_id = ? AND kind = ? AND origin_id = ?",
-                arguments: [theirsID, accountID, kind.rawValue, sandboxID]
-            )
-        }
-    }
-
-    // MARK: - Added in the snapshot
-
-    /// Gives an arriving asset its id in the account; its body is written once every arrival has one.
-    /// A client's own asset with the same unique name (a tag, a field's personalisation tag) becomes it.
-    private mutating func arrive(kind: AssetKind, sandboxID: Int64, blobID: Int64) throws {
-        let blob = try blobs.blob(blobID, db)
-        if let key = blob.uniqueKey, let row = try Row.fetchOne(
-            db, sql: "SELECT id, name, base_blob FROM assets WHERE account_id = ? AND kind = ? AND unique_key = ?", arguments: [accountID, kind.rawValue, key]
-        ) {
-            let id: Int64 = row["id"]
-            guard (row["base_blob"] as Int64?) == nil else {
-                report.conflicts.append(UpdateConflict(
-                    kind: kind, id: id, name: row["name"], fields: [FieldConflict.wholeAsset()],
-                    resolution: .keepClient, reason: "the snapshot adds \(kind.rawValue) \(sandboxID) '\(blob.name)', whose name this one already has"
-                ))
-                heldBack = true
-                return
-            }
-            try db.execute(
-                sql: "UPDATE assets SET base_blob = ?, origin_id = ? WHERE account_id = ? AND kind = ? AND id = ?",
-                arguments: [blobID, id == sandboxID ? nil : sandboxID, accountID, kind.rawValue, id]
-            )
-            identities.record(kind, sandboxID: sandboxID, accountID: id)
-            report.kept.append(UpdateItem(kind: kind, id: id, name: row["name"], reason: "the client's own \(kind.rawValue) of the same name stands for the snapshot's"))
-            return
-        }
-        let id = try db.nextID(kind.rawValue, in: accountID)
-        identities.record(kind, sandboxID: sandboxID, accountID: id)
-        arrivals.append((kind, sandboxID, blobID, id))
-    }
-
-    /// An arrival's row: the blob's inert form (new automations arrive inactive, new campaigns as
-    /// drafts), its references in the account's ids, shared with the blob when that changes nothing.
-    private mutating func writeArrival(_ arrival: (kind: AssetKind, sandboxID: Int64, blobID: Int64, accountID: Int64)) throws {
-        let blob = try blobs.blob(arrival.blobID, db)
-        let inert = blob.inertBody != nil
-        let body = try mappedPullingArrivals(blob.object(inert: inert), kind: arrival.kind)
-        guard let draft = try checkedDraft(kind: arrival.kind, id: arrival.accountID, body: body) else {
-            identities.record(arrival.kind, sandboxID: arrival.sandboxID, accountID: nil)
-            heldBack = true
-            report.conflicts.append(UpdateConflict(
-                kind: arrival.kind, id: arrival.sandboxID, name: blob.name, fields: [FieldConflict.wholeAsset()],
-                resolution: .keepClient, reason: "not added: " + (blockedReason ?? "it cannot be written into this account")
-            ))
-            return
-        }
-        try AppDatabase.store(draft, id: arrival.accountID, accountID: accountID, isNew: true, db)
-        let text = JSONValue.object(draft.body).canonicalText()
-        let shared = text == blob.text(inert: inert)
-        try db.execute(
-            sql: """
-                UPDATE assets SET base_blob = ?, origin_id = ?, shared_inert = ?,
-                    shared_blob = CASE WHEN ? THEN ? END, body = CASE WHEN ? THEN 'null' ELSE body END
-                WHERE account_id = ? AND kind = ? AND id = ?
-                """,
-            arguments: [
-                blob.id, arrival.accountID == arrival.sandboxID ? nil : arrival.sandboxID, inert,
-                shared, blob.id, shared, accountID, arrival.kind.rawValue, arrival.accountID,
-            ]
-        )
-        written.append((arrival.kind, arrival.accountID))
-        report.created.append(UpdateItem(kind: arrival.kind, id: arrival.accountID, name: draft.name))
-        report.omitted += try blob.omittedImages(accountID: arrival.accountID)
-    }
-
-    /// A snapshot body in the account's ids. What it refers to that the account does not have yet
-    /// and the target snapshot holds comes along as an arrival (also when `kinds` left that kind out);
-    /// what the client deleted stays unresolved.
-    private mutating func mappedPullingArrivals(_ body: [String: JSONValue], kind: AssetKind) throws -> [String: JSONValue] {
-        let mapped = try identities.mapped(body, kind: kind, db)
-        var pulled = false
-        for missing in AccountIdentities.unresolved(in: mapped) {
-            if try tombstone(kind: missing.kind, sandboxID: missing.id) != nil { continue }
-            if let blobID = try targetBlob(kind: missing.kind, sandboxID: missing.id) {
-                try arrive(kind: missing.kind, sandboxID: missing.id, blobID: blobID)
-                pulled = true
-            }
-        }
-        return pulled ? try identities.mapped(body, kind: kind, db) : mapped
-    }
-
-    // MARK: - Removed in the snapshot
-
-    /// Removes what the snapshot removed, unless the client edited it, its contacts or deals use it,
-    /// or something that stays refers to it; those stay, as the client's own from now on.
-    private mutating func remove(_ candidates: [(kind: AssetKind, present: Present)]) throws {
-        var keep: [AssetKey: String] = [:]
-        var removing = Set(candidates.map { AssetKey(kind: $0.kind.rawValue, id: $0.present.id) })
-        for (kind, present) in candidates {
-            let key = AssetKey(kind: kind.rawValue, id: present.id)
-            if present.sharedBlob == nil {
-                let base = try identities.mapped(blobs.blob(present.baseBlob, db).object(inert: present.baseInert), kind: kind, db)
-                if !FieldChange.between(.object(base), try JSONValue.parse(try body(of: kind, present.id))).isEmpty { keep[key] = "edited by the client" }
-            }
-            if keep[key] == nil, let data = try Self.contactData(kind: kind, id: present.id, accountID: accountID, db) { keep[key] = data }
-            if keep[key] != nil { removing.remove(key) }
-        }
-        // What stays may refer to what would go: then that stays too, until nothing changes.
-        var settled = false
-        while !settled {
-            settled = true
-            for key in removing {
-                let users = try Row.fetchAll(
-                    db, sql: "SELECT from_kind, from_id FROM asset_references WHERE account_id = ? AND to_kind = ? AND to_id = ?",
-                    arguments: [accountID, key.kind, key.id]
-                ).map { AssetKey(kind: $0["from_kind"], id: $0["from_id"]) }
-                if let user = users.first(where: { !removing.contains($0) }) {
-                    removing.remove(key)
-                    keep[key] = "still used by \(user.kind) \(user.id)"
-                    settled = false
-                }
-            }
-        }
-        for (kind, present) in candidates {
-            let key = AssetKey(kind: kind.rawValue, id: present.id)
-            released.insert(present.baseBlob)
-            if removing.contains(key) {
-                try db.execute(sql: "DELETE FROM assets WHERE account_id = ? AND kind = ? AND id = ?", arguments: [accountID, key.kind, key.id])
-                report.removed.append(UpdateItem(kind: kind, id: present.id, name: present.name))
-            } else {
-                // The snapshot no longer has it: it is the client's own from now on, with its body.
-                try db.execute(
-                    sql: "UPDATE assets SET body = ?, shared_blob = NULL, base_blob = NULL, origin_id = NULL, shared_inert = 0 WHERE account_id = ? AND kind = ? AND id = ?",
-                    arguments: [try body(of: kind, present.id), accountID, key.kind, key.id]
-                )
-                report.kept.append(UpdateItem(kind: kind, id: present.id, name: present.name, reason: "removed in the snapshot, but \(keep[key] ?? "kept")"))
-            }
-        }
-    }
-
-    /// Why contact data keeps an asset, or nil.
-    static func contactData(kind: AssetKind, id: Int64, accountID: Int64, _ db: Database) throws -> String? {
-        let (table, column, what) = switch kind {
-        case .tag: ("contact_tags", "tag_id", "contacts have this tag")
-        case .list: ("contact_lists", "list_id", "contacts are on this list")
-        case .field: ("field_values", "field_id", "contacts have values in this field")
-        case .dealStage: ("deals", "stage_id", "deals are in this stage")
-        default: ("", "", "")
-        }
-        guard !table.isEmpty else { return nil }
-        let used = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE account_id = ? AND \(column) = ?)", arguments: [accountID, id]) ?? false
-        return used ? what : nil
-    }
-
     /// Every asset this update wrote refers only to assets the account has. The schema's deferred
     /// foreign keys would refuse the commit anyway; this says which asset and keeps dry runs honest.
-    private func checkWrittenReferences() throws {
+    func checkWrittenReferences() throws {
         let statement = try db.cachedStatement(sql: """
             SELECT r.pointer, r.to_kind, r.to_id FROM asset_references r
             WHERE r.account_id = ? AND r.from_kind = ? AND r.from_id = ?
