@@ -36,7 +36,12 @@ public enum CanonicalDiff {
 
     /// The members of the object at `range`: each key with the range of its value.
     static func members(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [String: Range<Int>] {
-        var result: [String: Range<Int>] = [:]
+        Dictionary(orderedMembers(bytes, range).map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The same in the text's order, with the range of each quoted key.
+    static func orderedMembers(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [(key: String, quotedKey: Range<Int>, value: Range<Int>)] {
+        var result: [(key: String, quotedKey: Range<Int>, value: Range<Int>)] = []
         var index = range.lowerBound + 1
         while index < range.upperBound - 1 {
             let keyEnd = end(of: bytes, at: index)
@@ -45,7 +50,7 @@ public enum CanonicalDiff {
                 ? CanonicalJSONString.decode(Array(quoted), from: 0)?.text ?? ""
                 : String(decoding: UnsafeBufferPointer(rebasing: quoted.dropFirst().dropLast()), as: UTF8.self)
             let valueEnd = end(of: bytes, at: keyEnd + 1)
-            result[key] = (keyEnd + 1)..<valueEnd
+            result.append((key, index..<keyEnd, (keyEnd + 1)..<valueEnd))
             index = valueEnd + 1  // past the comma
         }
         return result

@@ -23,7 +23,7 @@ struct AssetsController {
     func create(_ kind: AssetKind, _ request: Request, _ context: AppRequestContext) async throws -> Response {
         let draft = try kind.spec.draft(from: try await envelope(kind, request))
         let asset = try await database.createAsset(accountID: try context.requireAccount(), draft)
-        return try await reply(kind, [asset], single: true, context, status: .created)
+        return try await reply(kind, [StoredAsset(asset)], single: true, context, status: .created)
     }
 
     func list(_ kind: AssetKind, _ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -32,7 +32,7 @@ struct AssetsController {
     }
 
     func show(_ kind: AssetKind, _ context: AppRequestContext) async throws -> Response {
-        let asset = try await database.asset(accountID: try context.requireAccount(), kind: kind, id: try pathID(context, what: kind.spec.envelope))
+        let asset = try await database.storedAsset(accountID: try context.requireAccount(), kind: kind, id: try pathID(context, what: kind.spec.envelope))
         return try await reply(kind, [asset], single: true, context)
     }
 
@@ -42,7 +42,7 @@ struct AssetsController {
         let id = try pathID(context, what: kind.spec.envelope)
         let changes = try await envelope(kind, request)
         let asset = try await database.changeAsset(accountID: accountID, kind: kind, id: id, fields: changes)
-        return try await reply(kind, [asset], single: true, context)
+        return try await reply(kind, [StoredAsset(asset)], single: true, context)
     }
 
     func delete(_ kind: AssetKind, _ context: AppRequestContext) async throws -> Response {
@@ -69,22 +69,44 @@ struct AssetsController {
     }
 
     /// v3 shapes: `{"tag": {...}}` for one, `{"tags": [...], "meta": {"total": "N"}}` for a list.
-    /// Pipelines carry the ids of their stages, as v3's dealGroups do.
-    func reply(_ kind: AssetKind, _ assets: [Asset], single: Bool, _ context: AppRequestContext, total: Int = 0, status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// Pipelines carry the ids of their stages, as v3's dealGroups do. Each stored body is copied into
+    /// the reply with `id`, `cdate` and `udate` added (`CanonicalObject`), not parsed and encoded again;
+    /// the bytes are what `JSONReply` would write for the same values.
+    func reply(_ kind: AssetKind, _ assets: [StoredAsset], single: Bool, _ context: AppRequestContext, total: Int = 0, status: HTTPResponse.Status = .ok) async throws -> Response {
         var stages: [Int64: [Int64]] = [:]
         if kind == .dealGroup {
             stages = try await database.stageIDs(accountID: try context.requireAccount(), groupIDs: assets.map(\.id))
         }
-        let records = assets.map { asset -> JSONValue in
-            var body = asset.body
-            body["id"] = .string(String(asset.id))
-            body["cdate"] = .string(asset.createdAt)
-            body["udate"] = .string(asset.updatedAt)
-            if asset.kind == .dealGroup { body["stages"] = .array((stages[asset.id] ?? []).map { .string(String($0)) }) }
-            return .object(body)
+        var bytes: [UInt8] = []
+        func key(_ name: String) {
+            CanonicalJSONString.encode(name, into: &bytes)
+            bytes.append(UInt8(ascii: ":"))
         }
-        if single, let record = records.first { return try JSONReply.make(JSONValue.object([kind.spec.envelope: record]), status: status) }
-        return try JSONReply.make(JSONValue.object([kind.spec.path: .array(records), "meta": .object(["total": .string(String(total))])]), status: status)
+        func record(_ asset: StoredAsset) {
+            var extras: [String: JSONValue] = ["id": .string(String(asset.id)), "cdate": .string(asset.createdAt), "udate": .string(asset.updatedAt)]
+            if kind == .dealGroup { extras["stages"] = .array((stages[asset.id] ?? []).map { .string(String($0)) }) }
+            CanonicalObject.append(asset.body, adding: extras, to: &bytes)
+        }
+        func records() {
+            bytes.append(UInt8(ascii: "["))
+            for (index, asset) in assets.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                record(asset)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
+        bytes.append(UInt8(ascii: "{"))
+        if single, let asset = assets.first {
+            key(kind.spec.envelope)
+            record(asset)
+        } else {
+            // Keys in sorted order, as everywhere: "meta" sorts before "tags" but after "automations".
+            let meta = { key("meta"); JSONValue.object(["total": .string(String(total))]).appendCanonical(to: &bytes) }
+            let list = { key(kind.spec.path); records() }
+            if kind.spec.path < "meta" { list(); bytes.append(UInt8(ascii: ",")); meta() } else { meta(); bytes.append(UInt8(ascii: ",")); list() }
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return JSONReply.make(bytes: bytes, status: status)
     }
 
     /// `filters[field]=value`, `search=text`, `orders[name|id|cdate|udate]=ASC|DESC`, `limit`, `offset`.

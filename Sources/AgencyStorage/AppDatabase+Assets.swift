@@ -19,6 +19,26 @@ public struct AssetQuery: Sendable {
     }
 }
 
+/// An asset as stored, its body the canonical text: for replies that add fields to it without
+/// parsing it (`CanonicalObject`).
+public struct StoredAsset: Sendable {
+    public var kind: AssetKind
+    public var id: Int64
+    public var name: String
+    public var body: String
+    public var createdAt: String
+    public var updatedAt: String
+
+    public init(_ asset: Asset) {
+        (kind, id, name, createdAt, updatedAt) = (asset.kind, asset.id, asset.name, asset.createdAt, asset.updatedAt)
+        body = JSONValue.object(asset.body).canonicalText()
+    }
+
+    init(row: Row) {
+        (kind, id, name, body, createdAt, updatedAt) = (AssetKind(rawValue: row["kind"])!, row["id"], row["name"], row["body"], row["created_at"], row["updated_at"])
+    }
+}
+
 /// One edge of the reference index, seen from either end.
 public struct ReferenceEdge: Equatable, Sendable {
     public var kind: AssetKind
@@ -61,8 +81,19 @@ extension AppDatabase {
         try quickRead { db in try Self.asset(accountID: accountID, kind: kind, id: id, db) }
     }
 
+    /// The same with its body as stored, unparsed.
+    public func storedAsset(accountID: Int64, kind: AssetKind, id: Int64) async throws -> StoredAsset {
+        try quickRead { db in
+            guard let row = try Row.fetchOne(db, sql: Self.assetSelect + " WHERE account_id = ? AND kind = ? AND id = ?", arguments: [accountID, kind.rawValue, id]) else {
+                throw DomainError.notFound(what: "\(kind.spec.envelope) \(id)")
+            }
+            return StoredAsset(row: row)
+        }
+    }
+
     /// Filters compare a top-level field of the body exactly; search matches the name anywhere.
-    public func assets(accountID: Int64, kind: AssetKind, query: AssetQuery) async throws -> (assets: [Asset], total: Int) {
+    /// Bodies come as stored, unparsed.
+    public func assets(accountID: Int64, kind: AssetKind, query: AssetQuery) async throws -> (assets: [StoredAsset], total: Int) {
         try quickRead { db in
             var conditions = ["account_id = ?", "kind = ?"]
             var arguments: StatementArguments = [accountID, kind.rawValue]
@@ -87,7 +118,7 @@ extension AppDatabase {
             let rows = try Row.fetchAll(
                 db, sql: Self.assetSelect + whereClause + " ORDER BY \(order) \(direction), id \(direction) LIMIT ? OFFSET ?", arguments: arguments
             )
-            return (try rows.map(Self.asset(from:)), total)
+            return (rows.map(StoredAsset.init(row:)), total)
         }
     }
 

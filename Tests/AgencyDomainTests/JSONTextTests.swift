@@ -107,3 +107,19 @@ struct CanonicalDiffTests {
         }
     }
 }
+
+@Suite("Canonical object: members added to stored text")
+struct CanonicalObjectTests {
+    @Test func writesWhatMergingAndEncodingWrites() {
+        var generator = JSONTextTests.Generator(state: 7)
+        for _ in 0..<2_000 {
+            guard case .object(let body) = generator.value(depth: 0) else { continue }
+            var extras: [String: JSONValue] = ["id": .string(String(generator.next(1_000))), "cdate": .string("2026-11-30T00:00:00Z")]
+            // Sometimes an extra replaces a member the body has.
+            if let key = body.keys.sorted().first, generator.next(3) == 0 { extras[key] = generator.value(depth: 2) }
+            var output: [UInt8] = []
+            CanonicalObject.append(JSONValue.object(body).canonicalText(), adding: extras, to: &output)
+            #expect(String(decoding: output, as: UTF8.self) == JSONValue.object(body.merging(extras) { $1 }).canonicalText())
+        }
+    }
+}

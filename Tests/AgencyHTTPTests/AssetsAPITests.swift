@@ -4,6 +4,26 @@ import Testing
 
 @Suite("Per-account API: assets and their references")
 struct AssetsAPITests {
+    /// Asset replies are written from the stored text with `id`, `cdate`, `udate` (and a pipeline's
+    /// `stages`) added; they must be exactly the canonical JSON of the same values, for every kind.
+    @Test func repliesAreTheCanonicalJSONOfTheirValues() async throws {
+        let service = try await TestService()
+        try await service.test { api in
+            let (_, token) = try await api.fitnessSandbox(agency: service.agencyA)
+            for kind in AssetKind.allCases {
+                let list = try await api.request(.get, "/api/3/\(kind.spec.path)?orders[name]=DESC", apiToken: token)
+                #expect(list.status == .ok)
+                #expect(try JSONValue.parse(list.text).canonicalText() == list.text, "\(kind)")
+                let records = (list.json[kind.spec.path] as? [[String: Any]]) ?? []
+                #expect(!records.isEmpty, "\(kind)")
+                let id = try #require(records.first?["id"] as? String)
+                let one = try await api.request(.get, "/api/3/\(kind.spec.path)/\(id)", apiToken: token)
+                #expect(try JSONValue.parse(one.text).canonicalText() == one.text, "\(kind)")
+                #expect((one.json[kind.spec.envelope] as? [String: Any])?["id"] as? String == id)
+            }
+        }
+    }
+
     /// A minimal valid body for each kind, creating what it must reference first.
     static func minimalBody(_ kind: AssetKind, api: APIClient, token: String) async throws -> [String: Any] {
         func create(_ path: String, _ envelope: String, _ body: [String: Any]) async throws -> String {
