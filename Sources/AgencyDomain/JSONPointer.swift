@@ -15,6 +15,24 @@ public enum JSONPointer {
             .map { $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") }
     }
 
+    /// The value at `pointer`, nil when it leads nowhere.
+    public static func value(at pointer: String, in root: JSONValue) -> JSONValue? {
+        var node = root
+        for token in tokens(pointer) {
+            switch node {
+            case .object(let object):
+                guard let child = object[token] else { return nil }
+                node = child
+            case .array(let array):
+                guard let index = Int(token), array.indices.contains(index) else { return nil }
+                node = array[index]
+            default:
+                return nil
+            }
+        }
+        return node
+    }
+
     /// `root` with the value at `pointer` replaced by `value`; unchanged when the pointer leads nowhere.
     public static func replacing(_ pointer: String, in root: JSONValue, with value: JSONValue) -> JSONValue {
         replacing(tokens(pointer)[...], in: root, with: value)

@@ -61,33 +61,34 @@ struct AccountIdentities {
     }
 
     /// A snapshot body with every reference turned into the account's ids. A reference the account
-    /// cannot resolve becomes a value no id ever equals and no body accepts, so a merge that would
-    /// keep it fails validation instead of pointing at the wrong asset.
-    mutating func mapped(_ body: [String: JSONValue], kind: AssetKind, _ db: Database) throws -> [String: JSONValue] {
+    /// cannot resolve becomes a placeholder no id ever equals and no body accepts, and is listed with
+    /// its pointer: only a placeholder at that pointer means it, whatever text a body holds elsewhere.
+    mutating func mapped(_ body: [String: JSONValue], kind: AssetKind, _ db: Database) throws -> MappedBody {
         let draft = try kind.spec.draft(from: body)
         var result = JSONValue.object(draft.body)
+        var unresolved: [AssetReference] = []
         for reference in draft.references {
             let id = try accountID(of: reference.kind, sandboxID: reference.id, db)
-            let value = id.map { String($0) } ?? "missing:\(reference.kind.rawValue):\(reference.id)"
-            if id != reference.id { result = JSONPointer.replacing(reference.pointer, in: result, with: .string(value)) }
-        }
-        return result.objectValue ?? [:]
-    }
-
-    /// The sandbox assets a mapped body could not resolve, from the placeholders `mapped` left.
-    static func unresolved(in body: [String: JSONValue]) -> [(kind: AssetKind, id: Int64)] {
-        var found: [(AssetKind, Int64)] = []
-        func visit(_ value: JSONValue) {
-            switch value {
-            case .string(let text) where text.hasPrefix("missing:"):
-                let parts = text.split(separator: ":")
-                if parts.count == 3, let kind = AssetKind(rawValue: String(parts[1])), let id = Int64(parts[2]) { found.append((kind, id)) }
-            case .array(let items): items.forEach(visit)
-            case .object(let object): object.values.forEach(visit)
-            default: break
+            if id == nil { unresolved.append(reference) }
+            if id != reference.id {
+                result = JSONPointer.replacing(reference.pointer, in: result, with: id.map { .string(String($0)) } ?? Self.placeholder(for: reference))
             }
         }
-        visit(.object(body))
-        return found
+        return MappedBody(body: result.objectValue ?? [:], unresolved: unresolved)
+    }
+
+    static func placeholder(for reference: AssetReference) -> JSONValue {
+        .string("missing:\(reference.kind.rawValue):\(reference.id)")
+    }
+}
+
+/// A snapshot body in an account's ids, and the references it holds that the account cannot resolve.
+struct MappedBody {
+    var body: [String: JSONValue]
+    var unresolved: [AssetReference]
+
+    /// The first unresolved reference that `merged` still holds at its place.
+    func unresolvedReference(keptIn merged: [String: JSONValue]) -> AssetReference? {
+        unresolved.first { JSONPointer.value(at: $0.pointer, in: .object(merged)) == AccountIdentities.placeholder(for: $0) }
     }
 }

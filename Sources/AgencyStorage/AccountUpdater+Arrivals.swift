@@ -66,8 +66,8 @@ extension AccountUpdater {
     mutating func writeArrival(_ arrival: (kind: AssetKind, sandboxID: Int64, blobID: Int64, accountID: Int64)) throws {
         let blob = try blobs.blob(arrival.blobID, db)
         let inert = blob.inertBody != nil
-        let body = try mappedPullingArrivals(blob.object(inert: inert), kind: arrival.kind)
-        guard let draft = try checkedDraft(kind: arrival.kind, id: arrival.accountID, body: body) else {
+        let mapped = try mappedPullingArrivals(blob.object(inert: inert), kind: arrival.kind)
+        guard let draft = try checkedDraft(kind: arrival.kind, id: arrival.accountID, body: mapped.body, from: mapped) else {
             identities.record(arrival.kind, sandboxID: arrival.sandboxID, accountID: nil)
             heldBack = true
             report.conflicts.append(UpdateConflict(
@@ -98,10 +98,10 @@ extension AccountUpdater {
     /// A snapshot body in the account's ids. What it refers to that the account does not have yet
     /// and the target snapshot holds comes along as an arrival (also when `kinds` left that kind out);
     /// what the client deleted stays unresolved.
-    mutating func mappedPullingArrivals(_ body: [String: JSONValue], kind: AssetKind) throws -> [String: JSONValue] {
+    mutating func mappedPullingArrivals(_ body: [String: JSONValue], kind: AssetKind) throws -> MappedBody {
         let mapped = try identities.mapped(body, kind: kind, db)
         var pulled = false
-        for missing in AccountIdentities.unresolved(in: mapped) {
+        for missing in mapped.unresolved {
             if try tombstone(kind: missing.kind, sandboxID: missing.id) != nil { continue }
             if let blobID = try targetBlob(kind: missing.kind, sandboxID: missing.id) {
                 try arrive(kind: missing.kind, sandboxID: missing.id, blobID: blobID)

@@ -12,22 +12,23 @@ extension AccountUpdater {
         for (kind, present) in candidates {
             let key = AssetKey(kind: kind.rawValue, id: present.id)
             if present.sharedBlob == nil {
-                let base = try identities.mapped(blobs.blob(present.baseBlob, db).object(inert: present.baseInert), kind: kind, db)
+                let base = try identities.mapped(blobs.blob(present.baseBlob, db).object(inert: present.baseInert), kind: kind, db).body
                 if !FieldChange.between(.object(base), try JSONValue.parse(try body(of: kind, present.id))).isEmpty { keep[key] = "edited by the client" }
             }
             if keep[key] == nil, let data = try Self.contactData(kind: kind, id: present.id, accountID: accountID, db) { keep[key] = data }
             if keep[key] != nil { removing.remove(key) }
         }
         // What stays may refer to what would go: then that stays too, until nothing changes.
+        let usersStatement = try db.cachedStatement(sql: "SELECT from_kind, from_id FROM asset_references WHERE account_id = ? AND to_kind = ? AND to_id = ?")
+        var users: [AssetKey: [AssetKey]] = [:]
+        for key in removing {
+            users[key] = try Row.fetchAll(usersStatement, arguments: [accountID, key.kind, key.id]).map { AssetKey(kind: $0["from_kind"], id: $0["from_id"]) }
+        }
         var settled = false
         while !settled {
             settled = true
             for key in removing {
-                let users = try Row.fetchAll(
-                    db, sql: "SELECT from_kind, from_id FROM asset_references WHERE account_id = ? AND to_kind = ? AND to_id = ?",
-                    arguments: [accountID, key.kind, key.id]
-                ).map { AssetKey(kind: $0["from_kind"], id: $0["from_id"]) }
-                if let user = users.first(where: { !removing.contains($0) }) {
+                if let user = users[key, default: []].first(where: { !removing.contains($0) }) {
                     removing.remove(key)
                     keep[key] = "still used by \(user.kind) \(user.id)"
                     settled = false

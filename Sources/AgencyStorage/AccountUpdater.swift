@@ -116,15 +116,16 @@ struct AccountUpdater {
         let base = try blobs.blob(present.baseBlob, db)
         let theirs = try blobs.blob(theirsID, db)
         let ours = try JSONValue.parse(try body(of: kind, present.id)).objectValue ?? [:]
-        var baseBody = try identities.mapped(base.object(inert: present.baseInert), kind: kind, db)
-        var theirsBody = try mappedPullingArrivals(theirs.object(inert: false), kind: kind)
+        var baseBody = try identities.mapped(base.object(inert: present.baseInert), kind: kind, db).body
+        let theirsMapped = try mappedPullingArrivals(theirs.object(inert: false), kind: kind)
+        var theirsBody = theirsMapped.body
         for field in kind.clientOwnedFields {
             baseBody[field] = ours[field]
             theirsBody[field] = ours[field]
         }
         var merge = ThreeWayMerge(base: .object(baseBody), ours: .object(ours), theirs: .object(theirsBody), policy: options.policy)
         let merged = merge.merged?.objectValue ?? ours
-        guard let draft = try checkedDraft(kind: kind, id: present.id, body: merged) else {
+        guard let draft = try checkedDraft(kind: kind, id: present.id, body: merged, from: theirsMapped) else {
             // The merged body needs something the account does not have (or takes a name another asset
             // has): the asset stays as the client has it, with its old base, and so does the account's
             // base snapshot, so that the next update takes it up again.
@@ -165,9 +166,7 @@ struct AccountUpdater {
         // stand) and the index rows stay as they are.
         let sameReferences = try Self.sameReferences(present.baseBlob, theirsID, db)
         guard try sameReferences || identities.resolveUnchanged(referencesOf: theirsID, db) else { return false }
-        if let key = theirs.uniqueKey, try Bool.fetchOne(
-            db, sql: "SELECT 1 FROM assets WHERE account_id = ? AND kind = ? AND unique_key = ? AND id <> ?", arguments: [accountID, kind.rawValue, key, present.id]
-        ) != nil { return false }
+        if let key = theirs.uniqueKey, try holder(of: key, kind: kind, other: present.id) != nil { return false }
 
         let inert = !kind.clientOwnedFields.isEmpty && theirs.inertBody != nil
         try db.cachedStatement(sql: """
@@ -214,9 +213,10 @@ struct AccountUpdater {
     var heldBack = false
 
     /// The merged body as a draft, or nil when it cannot be written into this account as it is.
-    mutating func checkedDraft(kind: AssetKind, id: Int64, body: [String: JSONValue]) throws -> AssetDraft? {
+    /// `snapshot` is the mapped snapshot body it was merged from, with the references left unresolved.
+    mutating func checkedDraft(kind: AssetKind, id: Int64, body: [String: JSONValue], from snapshot: MappedBody) throws -> AssetDraft? {
         blockedReason = nil
-        if let missing = AccountIdentities.unresolved(in: body).first {
+        if let missing = snapshot.unresolvedReference(keptIn: body) {
             blockedReason = "it would refer to \(missing.kind.rawValue) \(missing.id) of the sandbox, which this account does not have (deleted by the client, or not added)"
             return nil
         }
@@ -224,14 +224,17 @@ struct AccountUpdater {
             blockedReason = "the merged version does not validate"
             return nil
         }
-        if let key = draft.uniqueKey, let holder = try Int64.fetchOne(
-            db, sql: "SELECT id FROM assets WHERE account_id = ? AND kind = ? AND unique_key = ? AND id <> ?",
-            arguments: [accountID, kind.rawValue, key, id]
-        ) {
+        if let key = draft.uniqueKey, let holder = try holder(of: key, kind: kind, other: id) {
             blockedReason = "\(kind.rawValue) \(holder) of this account already has the name '\(draft.name)'"
             return nil
         }
         return draft
+    }
+
+    /// The account's asset other than `other` that holds the unique name `key`, if any.
+    func holder(of key: String, kind: AssetKind, other: Int64) throws -> Int64? {
+        let statement = try db.cachedStatement(sql: "SELECT id FROM assets WHERE account_id = ? AND kind = ? AND unique_key = ? AND id <> ?")
+        return try Int64.fetchOne(statement, arguments: [accountID, kind.rawValue, key, other])
     }
 
     /// Writes the merged asset with `blob` as its new base. A body equal to the blob's shares it again.

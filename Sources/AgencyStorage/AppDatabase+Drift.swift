@@ -26,7 +26,7 @@ extension AppDatabase {
                 drift.added.append(UpdateItem(kind: kind, id: row["id"], name: row["name"]))
                 continue
             }
-            let base = try identities.mapped(blobs.blob(baseBlob, db).object(inert: row["shared_inert"]), kind: kind, db)
+            let base = try identities.mapped(blobs.blob(baseBlob, db).object(inert: row["shared_inert"]), kind: kind, db).body
             let changes = FieldChange.between(.object(base), try JSONValue.parse(row["body"]))
             if !changes.isEmpty { drift.edited.append(EditedAsset(kind: kind, id: row["id"], name: row["name"], changes: changes)) }
         }

@@ -26,6 +26,20 @@ struct UpdateEdgeCaseTests {
         #expect(again.conflicts.map(\.kind) == [.template] && again.applied.isEmpty)
     }
 
+    /// Text that happens to look like the placeholder of an unmapped reference is only text: it neither
+    /// holds a change back nor pulls in an asset.
+    @Test func textLikeAPlaceholderIsJustText() async throws {
+        let fixture = try await UpdateFixture.make()
+        try await fixture.database.deleteAsset(accountID: fixture.accountID, kind: .tag, id: 3)
+        // The client's own edit makes the update merge the template field by field.
+        try await fixture.edit(fixture.accountID, .template, 1) { $0["html"] = .string("<p>Ours</p>") }
+        try await fixture.edit(fixture.sandboxID, .template, 1) { $0["subject"] = .string("missing:tag:3") }
+        let report = try await fixture.update(to: try await fixture.snapshot())
+        #expect(report.conflicts.isEmpty && report.created.isEmpty && report.baseSnapshotID == report.toSnapshotID)
+        let template = try await fixture.body(.template, 1)
+        #expect(template["subject"] == .string("missing:tag:3") && template["html"] == .string("<p>Ours</p>"))
+    }
+
     /// `kinds` takes only those changes; the base stays, and a later full update brings the rest once.
     @Test func someKindsOnlyLeaveTheRestForLater() async throws {
         let fixture = try await UpdateFixture.make()
