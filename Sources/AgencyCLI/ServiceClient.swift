@@ -21,7 +21,7 @@ struct ServiceClient {
     func send(_ method: String, _ path: String, data: Data?, headers extra: [String: String] = [:]) async throws -> Reply {
         var headers = ["Accept": "application/json"].merging(extra) { $1 }
         if let token { headers["Authorization"] = "Bearer \(token)" }
-        if data != nil { headers["Content-Type"] = "application/json" }
+        if data != nil, headers["Content-Type"] == nil { headers["Content-Type"] = "application/json" }
         let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         let (status, replyBody) = try await transport.send(method: method, url: base + path, headers: headers, body: data)
         let reply = Reply(status: status, body: replyBody)

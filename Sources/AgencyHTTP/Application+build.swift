@@ -65,9 +65,11 @@ public func buildRouter(database: AppDatabase, settings: ServiceSettings, metric
     BundlesController(database: database).addRoutes(to: agencyAPI)
     SnapshotsController(database: database).addRoutes(to: agencyAPI)
     UpdatesController(database: database).addRoutes(to: agencyAPI)
+    ContactFilesController(database: database).addRoutes(to: agencyAPI)
 
     let accountAPI = router.group("api/3").add(middleware: AccountAuthenticator(database: database))
     ContactsController(database: database).addRoutes(to: accountAPI)
+    BulkImportController(database: database).addRoutes(to: accountAPI)
     SendsController(database: database).addRoutes(to: accountAPI)
     AssetsController(database: database).addRoutes(to: accountAPI)
     ContactDataController(database: database).addRoutes(to: accountAPI)

@@ -87,6 +87,9 @@ extension AppDatabase {
     public func link(_ kind: ContactLinkKind, accountID: Int64, contactID: Int64, assetID: Int64, value: String?) async throws -> (link: ContactLink, created: Bool) {
         try await writer.write { db in
             try Self.requireContact(accountID: accountID, id: contactID, field: "\(kind.envelope).contact", db)
+            if kind != .list || value == "1", try Self.isErased(accountID: accountID, contactID: contactID, db) {
+                throw DomainError.conflict(code: "contact_erased", message: "Contact \(contactID) was erased: it takes no new tags, values or subscriptions.")
+            }
             try Self.requireAsset(accountID: accountID, kind: kind.assetKind, id: assetID, field: "\(kind.envelope).\(kind.rawValue)", db)
             let now = Timestamp.now()
             if let existing = try Int64.fetchOne(
@@ -170,8 +173,32 @@ extension AppDatabase {
         throw DomainError.invalid(field: field, message: "'\(field)' names contact \(id), which does not exist in this account.")
     }
 
+    static func isErased(accountID: Int64, contactID: Int64, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT erased_at IS NOT NULL FROM contacts WHERE account_id = ? AND id = ?", arguments: [accountID, contactID]) ?? false
+    }
+
     static func requireAsset(accountID: Int64, kind: AssetKind, id: Int64, field: String, _ db: Database) throws {
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM assets WHERE account_id = ? AND kind = ? AND id = ?", arguments: [accountID, kind.rawValue, id]) == nil else { return }
         throw DomainError.invalid(field: field, message: "'\(field)' names \(kind.rawValue) \(id), which does not exist in this account.")
+    }
+}
+
+/// One status a contact had on a list, from when.
+public struct ListStatusChange: Equatable, Sendable {
+    public var listID: Int64
+    public var status: Int
+    public var changedAt: String
+}
+
+extension AppDatabase {
+    /// Every status the contact had on each of its lists, oldest first: subscribed, unsubscribed, back.
+    public func listHistory(accountID: Int64, contactID: Int64) async throws -> [ListStatusChange] {
+        try quickRead { db in
+            try Self.requireContact(accountID: accountID, id: contactID, field: nil, db)
+            return try Row.fetchAll(
+                db, sql: "SELECT list_id, status, changed_at FROM contact_list_history WHERE account_id = ? AND contact_id = ? ORDER BY list_id, rowid",
+                arguments: [accountID, contactID]
+            ).map { ListStatusChange(listID: $0[0], status: $0[1], changedAt: $0[2]) }
+        }
     }
 }

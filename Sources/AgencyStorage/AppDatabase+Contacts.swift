@@ -82,6 +82,7 @@ extension AppDatabase {
     static func contactWriteError(_ error: DatabaseError, accountID: Int64, email: String, _ db: Database) throws -> any Error {
         let duplicate = DomainError.duplicate(field: "contact.email", message: "A contact with the email '\(email)' already exists.")
         if error.isUniqueViolation { return duplicate }
+        if let erased = error.erasedContact { return erased }
         if let limit = try error.limitReached(accountID: accountID, db) {
             let exists = try Bool.fetchOne(
                 db, sql: "SELECT EXISTS (SELECT 1 FROM contacts WHERE account_id = ? AND email = ? COLLATE NOCASE)", arguments: [accountID, email]

@@ -65,6 +65,7 @@ extension AppDatabase {
             } catch let error as DatabaseError where error.isUniqueViolation {
                 throw DomainError.invalid(field: "send.contacts[\(index)]", message: "Contact \(contactID) is listed twice.")
             } catch let error as DatabaseError {
+                if let erased = error.erasedContact { throw erased }
                 throw try error.limitReached(accountID: accountID, db) ?? error
             }
             if db.changesCount == 0 {

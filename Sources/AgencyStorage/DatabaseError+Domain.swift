@@ -9,6 +9,13 @@ extension DatabaseError {
         resultCode == .SQLITE_CONSTRAINT && message == reason
     }
 
+    /// An erased contact's row refused a write (see 0008_contacts_in_and_out.sql).
+    var erasedContact: DomainError? {
+        isRaised("contact_erased") ? .conflict(
+            code: "contact_erased", message: "The contact was erased: it keeps no personal data and can never be subscribed or mailed again."
+        ) : nil
+    }
+
     var isUniqueViolation: Bool {
         extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
     }

@@ -1,0 +1,76 @@
+import AgencyDomain
+import Testing
+
+@Suite("CSV reading and writing")
+struct CSVTests {
+    /// Reads `text` fed in pieces of `size` bytes, so that every boundary case (a BOM, a CRLF, a
+    /// doubled quote cut in two) is met.
+    static func read(_ text: String, size: Int) -> [CSVRecord] {
+        var reader = CSVReader()
+        var records: [CSVRecord] = []
+        let bytes = Array(text.utf8)
+        var start = 0
+        while start < bytes.count {
+            records += reader.feed(bytes[start..<min(start + size, bytes.count)])
+            start += size
+        }
+        return records + reader.finish()
+    }
+
+    @Test(arguments: [1, 2, 3, 7, 1_000])
+    func quotesLineBreaksAndTheByteOrderMark(pieceSize: Int) {
+        let text = "\u{FEFF}email,note\r\n\"a@x.de\",\"Müller, \"\"Sr.\"\"\"\r\n\r\nb@x.de,\"two\nlines\"\rc@x.de,🎉 end"
+        let records = Self.read(text, size: pieceSize)
+        #expect(records == [
+            CSVRecord(line: 1, fields: ["email", "note"]),
+            CSVRecord(line: 2, fields: ["a@x.de", "Müller, \"Sr.\""]),
+            CSVRecord(line: 4, fields: ["b@x.de", "two\nlines"]),
+            CSVRecord(line: 6, fields: ["c@x.de", "🎉 end"]),
+        ])
+    }
+
+    @Test func anUnclosedQuoteAndInvalidUTF8AreProblemsOfTheirRecord() {
+        var reader = CSVReader()
+        let records = reader.feed(Array("ok,1\n".utf8) + [0x66, 0xFF, 0x0A] + Array("x,\"never closed\n".utf8)) + reader.finish()
+        #expect(records.count == 3)
+        #expect(records[0].problem == nil)
+        #expect(records[1].problem == "the line is not valid UTF-8")
+        #expect(records[2].line == 3)
+        #expect(records[2].problem == "a quoted value is never closed")
+    }
+
+    @Test func theWriterWritesWhatTheReaderReadsBack() {
+        let rows = [["plain", "with, comma", "with \"quote\"", "line\r\nbreak", " padded ", ""], ["Zoë 🎉", "|", "\\"]]
+        var bytes: [UInt8] = []
+        for row in rows { CSVWriter.append(row, to: &bytes) }
+        #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("plain,\"with, comma\",\"with \"\"quote\"\"\",\"line\r\nbreak\",\" padded \",\r\n"))
+        var reader = CSVReader()
+        let read = (reader.feed(bytes) + reader.finish()).map(\.fields)
+        #expect(read == rows)
+    }
+
+    @Test func namesInOneCell() {
+        let names = ["VIP", "a|b", "back\\slash", "Kunde, alt"]
+        #expect(CSVNameList.split(CSVNameList.join(names)) == names)
+        #expect(CSVNameList.split(" VIP | Lead ||") == ["VIP", "Lead"])
+        #expect(CSVNameList.split("") == [])
+    }
+
+    /// Parts repeat the header, never cut a quoted line break, and their offsets give back the
+    /// file's own line numbers.
+    @Test func partsKeepTheFilesLineNumbers() {
+        let file = "email,note\n" + "a@x.de,\"one\ntwo\"\n" + "b@x.de,x\n" + "c@x.de,y\n" + "d@x.de,z"
+        var splitter = CSVParts(recordsPerPart: 2)
+        var parts: [CSVParts.Part] = []
+        for byte in Array(file.utf8) { parts += splitter.feed([byte]) }
+        parts += splitter.finish()
+        #expect(parts.count == 2)
+        var lines: [Int: String] = [:]
+        for part in parts {
+            #expect(part.bytes.starts(with: Array("email,note\n".utf8)))
+            var reader = CSVReader()
+            for record in (reader.feed(part.bytes) + reader.finish()).dropFirst() { lines[record.line + part.lineOffset] = record.fields[0] }
+        }
+        #expect(lines == [2: "a@x.de", 4: "b@x.de", 5: "c@x.de", 6: "d@x.de"])
+    }
+}
