@@ -86,10 +86,10 @@ public struct ContactImportFailure: Error, Equatable, Sendable {
         ContactImportFailure("invalid_value", "The value in '\(column)' holds control characters or is too long.")
     }
     public static func unknown(_ kind: AssetKind, _ ref: AssetRef) -> ContactImportFailure {
-        let name = switch ref {
-        case .id(let id): "\(kind.rawValue) \(id)"
-        case .name(let name): "\(kind.rawValue) '\(name)'"
+        return switch ref {
+        case .id(let id): ContactImportFailure("unknown_\(kind.rawValue)", "The account has no \(kind.rawValue) \(id).")
+        case .name(let name):
+            ContactImportFailure("unknown_\(kind.rawValue)", "The account has no \(kind.rawValue) '\(name)'; import with create-missing to create it.")
         }
-        return ContactImportFailure("unknown_\(kind.rawValue)", "The account has no \(name); import with create-missing to create it.")
     }
 }

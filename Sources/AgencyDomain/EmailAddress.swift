@@ -7,6 +7,8 @@ public enum EmailAddress {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64 else { return false }
         let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        // `.invalid` can never be delivered (RFC 2606), and erased contacts' placeholders live there.
         return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }
+            && labels.last?.lowercased() != "invalid"
     }
 }

@@ -61,6 +61,7 @@ struct BulkImportController {
             return try JSONReply.make(JSONValue.object(["success": .number(0), "message": .string("'batchId' is a required field.")]), status: .badRequest)
         }
         let summary = try await database.contactImport(accountID: accountID, batchID: batchID)
+        guard summary.source == .bulkImport else { throw DomainError.notFound(what: "Bulk import batch '\(batchID)'") }
         let rows = try await database.contactImportRows(accountID: accountID, importID: summary.id)
         return try JSONReply.make(JSONValue.object([
             "status": .string("completed"),

@@ -29,7 +29,9 @@ struct ContactFilesController {
             tagRenames: renames, createMissing: try flag(request, "create_missing"), readmitErased: try flag(request, "readmit_erased")
         )
         let lineOffset = try request.query("line_offset").map { text in
-            guard let offset = Int(text), offset >= 0 else { throw DomainError.invalid(field: "line_offset", message: "'line_offset' is a number of lines, 0 or more.") }
+            guard let offset = Int(text), (0...1_000_000_000).contains(offset) else {
+                throw DomainError.invalid(field: "line_offset", message: "'line_offset' is a number of lines, from 0 to 1000000000.")
+            }
             return offset
         } ?? 0
         let summary = if let importID = try request.query("import_id").map({ try Self.id($0, field: "import_id") }) {

@@ -65,6 +65,9 @@ struct ContactsController {
         let id = try pathID(context, what: "Contact")
         let fields = try await request.decodeJSON(Envelope.self).contact
         let current = try await database.contact(accountID: accountID, id: id)
+        if current.email == ContactErasure.placeholderEmail(contactID: id) {
+            throw DomainError.conflict(code: "contact_erased", message: "Contact \(id) was erased: its personal data can never be written again.")
+        }
         let draft = try ContactDraft(
             email: fields.email ?? current.email, firstName: fields.firstName ?? current.firstName,
             lastName: fields.lastName ?? current.lastName, phone: fields.phone ?? current.phone

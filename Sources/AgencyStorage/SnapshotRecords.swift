@@ -15,7 +15,10 @@ enum SnapshotRecords {
     static func read(accountID: Int64, includes: [SnapshotInclude], _ db: Database) throws -> [SnapshotRecord] {
         try SnapshotRecordKind.allCases.filter { includes.contains($0.include) }.flatMap { kind in
             let keepContact = includes.contains(.contacts)
-            return try Row.fetchAll(db, sql: "SELECT id, \(bodyExpression(kind, keepContact: keepContact)) AS body FROM \(table(kind)) WHERE account_id = ? ORDER BY id", arguments: [accountID])
+            return try Row.fetchAll(
+                db, sql: "SELECT id, \(bodyExpression(kind, keepContact: keepContact)) AS body FROM \(table(kind)) WHERE account_id = :account\(withoutErased(kind)) ORDER BY id",
+                arguments: ["account": accountID]
+            )
                 .map { SnapshotRecord(kind: kind, id: $0["id"], body: $0["body"]) }
         }
     }
@@ -87,9 +90,19 @@ enum SnapshotRecords {
         }
     }
 
+    /// Erased contacts stay out of snapshots, and so do their links; a deal keeps no link to one.
+    static func withoutErased(_ kind: SnapshotRecordKind) -> String {
+        switch kind {
+        case .contacts: " AND erased_at IS NULL"
+        case .deals: ""
+        default: " AND contact_id NOT IN (SELECT id FROM contacts WHERE account_id = :account AND erased_at IS NOT NULL)"
+        }
+    }
+
     static func bodyExpression(_ kind: SnapshotRecordKind, keepContact: Bool) -> String {
         let pairs = columns(kind).map { key, column in
-            let value = kind == .deals && column == "contact_id" && !keepContact ? "NULL" : column
+            let liveContact = "(SELECT c.id FROM contacts c WHERE c.account_id = deals.account_id AND c.id = deals.contact_id AND c.erased_at IS NULL)"
+            let value = kind == .deals && column == "contact_id" ? (keepContact ? liveContact : "NULL") : column
             return "'\(key)', \(value)"
         }
         return "json_object(\(pairs.joined(separator: ", ")))"

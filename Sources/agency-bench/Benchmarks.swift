@@ -10,11 +10,11 @@ struct BenchOptions {
     var accounts: Int
     var snapshots: Int
     var wrkSeconds: Int
-    /// Which of sections 2...6 to run (`--only 2,4`); the sandbox of section 1 is always built.
+    /// Which of sections 2...7 to run (`--only 2,4`); the sandbox of section 1 is always built.
     var sections: Set<Int>
 }
 
-/// The measurements of issues 5, 12 and 13, in one run on one fresh SQLite file.
+/// The measurements of issues 5, 12, 13 and 15, in one run on one fresh SQLite file.
 struct Benchmarks {
     let options: BenchOptions
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agency-bench-\(UUID().uuidString)")
@@ -49,6 +49,7 @@ struct Benchmarks {
         if options.sections.contains(4) { try await manySnapshots(database, raw, agencyID: agencyID, sandboxID: sandboxID, assetCount: assets) }
         if options.sections.contains(5) { try await apiReads(database, agencyID: agencyID, sandboxID: sandboxID) }
         if options.sections.contains(6) { try await updates(database, raw, agencyID: agencyID, sandboxID: sandboxID) }
+        if options.sections.contains(7) { try await contacts(database, raw, agencyID: agencyID) }
     }
 
     /// 2. Snapshot and provisioning against copying the same rows with INSERT … SELECT.

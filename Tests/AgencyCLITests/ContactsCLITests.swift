@@ -20,13 +20,14 @@ struct ContactsCLITests {
         )
         try await harness.session { run in
             _ = try await run(["sandbox", "create", "Workshop"], [:])
-            let report = try await run(
-                ["contacts", "import", "1", file, "--map-tag", "Kunde=Customer", "--create-missing", "--rows-per-request", "2", "--json"], [:]
-            )
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(report.utf8)) as? [String: Any])
-            let failures = try #require(json["failures"] as? [[String: Any]])
-            #expect(failures.map { "\($0["line"]!) \($0["code"]!)" } == ["5 invalid_email", "7 duplicate_in_file"])
-            #expect(json["totals"] as? [String: Int] == ["rows": 5, "created": 3, "updated": 0, "failed": 2])
+            let refused = await #expect(throws: CLIError.self) {
+                _ = try await run(["contacts", "import", "1", file, "--map-tag", "Kunde=Customer", "--create-missing", "--rows-per-request", "2", "--json"], [:])
+            }
+            #expect(refused?.description == "2 of 5 rows were refused (listed above); the others went in.")
+            let kept = try await harness.database.contactImportRows(accountID: 1, importID: 1)
+            #expect(kept.map { "\($0.line) \($0.failure?.code ?? "")" } == ["5 invalid_email", "7 duplicate_in_file"])
+            let totals = try await harness.database.contactImport(accountID: 1, id: 1)
+            #expect([totals.rows, totals.created, totals.updated, totals.failed] == [Int]([5, 3, 0, 2]))
 
             let lines = try await run(["contacts", "export", "1"], [:]).components(separatedBy: "\r\n")
             #expect(lines[0] == "email,first_name,last_name,phone,tags,lists,unsubscribed_lists,Notes")

@@ -73,4 +73,33 @@ struct CSVTests {
         }
         #expect(lines == [2: "a@x.de", 4: "b@x.de", 5: "c@x.de", 6: "d@x.de"])
     }
+
+    /// Whatever the line breaks and quotes, the parts read back as the whole file reads: the same
+    /// records on the same lines.
+    @Test(arguments: [
+        "email,note\r\na@x.de,\"one\r\ntwo\"\r\nb@x.de,5\" tall\r\nc@x.de,\"three\nfour\"\r\nd@x.de,\"\"\"q\"\"\"\r\n",
+        "email,note\ra@x.de,x\rb@x.de,\"y\rz\"\rc@x.de,w\rd@x.de,v",
+        "\u{FEFF}\"e\nmail\",note\n\na@x.de,1\nb@x.de,2\n\nc@x.de,3\n",
+    ])
+    func partsReadAsTheWholeFile(file: String) {
+        let whole = Self.read(file, size: 1_000).dropFirst().map { "\($0.line) \($0.fields)" }
+        for pieceSize in [1, 3, 1_000] {
+            var splitter = CSVParts(recordsPerPart: 1)
+            var parts: [CSVParts.Part] = []
+            let bytes = Array(file.utf8)
+            var start = 0
+            while start < bytes.count {
+                parts += splitter.feed(bytes[start..<min(start + pieceSize, bytes.count)])
+                start += pieceSize
+            }
+            parts += splitter.finish()
+            var read: [String] = []
+            for part in parts {
+                var reader = CSVReader()
+                read += (reader.feed(part.bytes) + reader.finish()).dropFirst().map { "\($0.line + part.lineOffset) \($0.fields)" }
+            }
+            #expect(read == whole, "pieces of \(pieceSize)")
+            #expect(parts.count >= whole.count)
+        }
+    }
 }

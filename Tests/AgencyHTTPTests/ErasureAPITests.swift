@@ -105,4 +105,29 @@ struct ErasureAPITests {
             #expect((contacts.json["contacts"] as? [[String: Any]])?.first?["id"] as? String == "2")
         }
     }
+
+    /// A snapshot taken after an erasure leaves the erased contact out, with its links; accounts
+    /// made from it never receive a DELETED contact.
+    @Test func snapshotsLeaveErasedContactsOut() async throws {
+        let service = try await TestService()
+        try await service.test { api in
+            let (sandbox, token) = try await api.fitnessSandbox(agency: service.agencyA)
+            _ = try await api.importCSV("email,tags,lists\nann@example.com,VIP,Members\nbob@example.com,VIP,Members\n", account: sandbox, agency: service.agencyA)
+            _ = try await api.request(.post, "/api/3/deals", apiToken: token, json: ["deal": ["title": "Bob's plan", "contact": "2", "stage": "1"]])
+            #expect(try await api.request(.post, "/api/3/contacts/2/erase", apiToken: token).status == .ok)
+            let snapshot = try await api.request(.post, "/v1/snapshots", agency: service.agencyA, json: ["sandbox_id": sandbox, "name": "With contacts", "include": ["contacts", "deals"]])
+            let snapshotID = try #require(snapshot.json["id"] as? Int)
+            let client = try await api.request(.post, "/v1/accounts", agency: service.agencyA, json: ["kind": "paid", "snapshot_id": snapshotID, "name": "Client"])
+            let clientID = try #require(client.json["id"] as? Int, "\(client.text)")
+            let clientToken = try await api.accountToken(clientID, agency: service.agencyA)
+            let contacts = try await api.request(.get, "/api/3/contacts", apiToken: clientToken)
+            #expect((contacts.json["contacts"] as? [[String: Any]])?.compactMap { $0["email"] as? String } == ["ann@example.com"])
+            #expect(try await api.request(.get, "/api/3/contactTags", apiToken: clientToken).json["meta"] as? [String: String] == ["total": "1"])
+            let deal = try await api.request(.get, "/api/3/deals/1", apiToken: clientToken)
+            #expect((deal.json["deal"] as? [String: Any])?["title"] as? String == "Bob's plan")
+            #expect((deal.json["deal"] as? [String: Any])?["contact"] == nil || (deal.json["deal"] as? [String: Any])?["contact"] is NSNull)
+            let verified = try await api.request(.post, "/v1/snapshots/\(snapshotID)/verify", agency: service.agencyA)
+            #expect(verified.json["ok"] as? Bool == true, "\(verified.text)")
+        }
+    }
 }

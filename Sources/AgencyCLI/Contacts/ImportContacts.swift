@@ -61,9 +61,12 @@ struct ImportContacts: AgencyRunnable {
         for part in parts.finish() { try await send(part) }
         guard let importID else { throw CLIError("'\(file)' is empty: its first line must name the columns, one of them 'email'.") }
 
-        if output.json { return context.write(try await client.send("GET", "/v1/accounts/\(id)/contacts/imports/\(importID)").prettyJSON) }
-        for failure in failures { context.write("  line \(failure.line): \(failure.code): \(failure.message)") }
-        context.write("Import \(importID) into account \(id): \(totals.created) created, \(totals.updated) updated, \(totals.failed) refused.")
+        if output.json {
+            context.write(try await client.send("GET", "/v1/accounts/\(id)/contacts/imports/\(importID)").prettyJSON)
+        } else {
+            for failure in failures { context.write("  line \(failure.line): \(failure.code): \(failure.message)") }
+            context.write("Import \(importID) into account \(id): \(totals.created) created, \(totals.updated) updated, \(totals.failed) refused.")
+        }
         if totals.failed > 0 { throw CLIError("\(totals.failed) of \(totals.rows) rows were refused (listed above); the others went in.") }
     }
 }
