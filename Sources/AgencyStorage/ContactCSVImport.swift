@@ -18,7 +18,7 @@ public struct ContactCSVImportReport: Equatable, Sendable {
 /// header. `lineOffset` is added to every line number, for a file sent in parts (each part with the
 /// header first): lines are reported as lines of the whole file.
 public struct ContactCSVImport: Sendable {
-    public static let batchSize = 5_000
+    public static let batchSize = 1_000
     public static let reportedFailures = 1_000
 
     let database: AppDatabase

@@ -28,6 +28,8 @@ struct ContactImportBatch {
     let now: String
     private var names: ImportNames
     private var ids: IDBlocks
+    /// The account has erased addresses an import must refuse.
+    private let hasErasures: Bool
 
     init(accountID: Int64, importID: Int64, options: ContactImportOptions, _ db: Database) throws {
         self.accountID = accountID
@@ -36,6 +38,9 @@ struct ContactImportBatch {
         now = Timestamp.now()
         names = try ImportNames(accountID: accountID, db)
         ids = IDBlocks(accountID: accountID)
+        hasErasures = try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM contact_erasures WHERE account_id = ? AND readmitted_at IS NULL)", arguments: [accountID]
+        ) ?? false
     }
 
     mutating func write(_ inputs: [ContactImportInput], _ db: Database) throws -> [ContactImportOutcome] {
@@ -48,15 +53,23 @@ struct ContactImportBatch {
             case .row(let row):
                 var outcome = ContactImportOutcome(line: row.line, contactID: nil, created: false, failure: nil)
                 names.createdInRow = false
+                let guarded = createsNames(row)
                 do {
-                    try db.inSavepoint {
+                    if guarded {
+                        try db.inSavepoint {
+                            (outcome.contactID, outcome.created) = try write(row, db)
+                            return .commit
+                        }
+                    } else {
+                        // Without names to create, every check comes before the row's first write (the
+                        // contact's), and nothing after it can be refused: no savepoint is needed.
                         (outcome.contactID, outcome.created) = try write(row, db)
-                        return .commit
                     }
                 } catch let failure as ContactImportFailure {
                     outcome.failure = failure
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                    // A schema rule refused the row (an erased contact's address, for one).
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT && guarded {
+                    // A schema rule refused the row, and its savepoint took it back. Without a savepoint,
+                    // such an error (none is known) fails the batch, so no row is left half written.
                     outcome.failure = error.isRaised("contact_erased") ? .erasedContact : ContactImportFailure("refused", "The database refused the row: \(error.message ?? "a constraint failed").")
                 }
                 // The savepoint took back any tag, list or field the refused row created.
@@ -66,6 +79,14 @@ struct ContactImportBatch {
         }
         try ids.save(db)
         return outcomes
+    }
+
+    /// Whether the row names a tag, list or field the account lacks and the import may create: such a
+    /// row writes before its last check, so it is written in a savepoint.
+    private func createsNames(_ row: ContactImportRow) -> Bool {
+        guard options.createMissing else { return false }
+        return row.tags.contains { names.id(.tag, .name($0)) == nil } || (row.subscribe + row.unsubscribe).contains { names.id(.list, $0) == nil }
+            || row.fields.contains { names.id(.field, $0.field) == nil }
     }
 
     /// One row: the contact by its email (any letter case), then its tags, lists and field values.
@@ -125,7 +146,7 @@ struct ContactImportBatch {
                 """).execute(arguments: [row.firstName, row.lastName, row.phone, importID, now, accountID, id])
             return (id, false)
         }
-        try admitIfErased(row.email, db)
+        let readmits = try isErased(row.email, db)
         let id = try ids.next("contact", db)
         do {
             try db.cachedStatement(sql: """
@@ -135,21 +156,25 @@ struct ContactImportBatch {
         } catch let error as DatabaseError where error.isRaised("contact_limit_reached") {
             throw ContactImportFailure.sandboxContactLimit
         }
+        if readmits {
+            try db.execute(
+                sql: "UPDATE contact_erasures SET readmitted_at = ? WHERE account_id = ? AND email_digest = ? AND readmitted_at IS NULL",
+                arguments: [now, accountID, Data(ContactErasure.emailDigest(row.email, accountID: accountID))]
+            )
+        }
         return (id, true)
     }
 
-    private func admitIfErased(_ email: String, _ db: Database) throws {
-        let digest = ContactErasure.emailDigest(email, accountID: accountID)
+    /// Whether the address is an erased contact's, to be readmitted; refused unless the import says so.
+    /// Most accounts have no erasure to look for, and skip the digest.
+    private func isErased(_ email: String, _ db: Database) throws -> Bool {
+        guard hasErasures else { return false }
         let erased = try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT 1 FROM contact_erasures WHERE account_id = ? AND email_digest = ? AND readmitted_at IS NULL"),
-            arguments: [accountID, Data(digest)]
+            arguments: [accountID, Data(ContactErasure.emailDigest(email, accountID: accountID))]
         ) ?? false
-        guard erased else { return }
-        guard options.readmitErased else { throw ContactImportFailure.erasedContact }
-        try db.execute(
-            sql: "UPDATE contact_erasures SET readmitted_at = ? WHERE account_id = ? AND email_digest = ? AND readmitted_at IS NULL",
-            arguments: [now, accountID, Data(digest)]
-        )
+        if erased, !options.readmitErased { throw ContactImportFailure.erasedContact }
+        return erased
     }
 
     /// The id of the named tag, list or field; a missing name is created when the options say so.

@@ -143,6 +143,14 @@ struct ContactImportAPITests {
             #expect(failures.map { $0["line"] as? Int } == [4, 5])
             #expect(failures.allSatisfy { $0["code"] as? String == "sandbox_contact_limit" })
             #expect(try await api.request(.get, "/api/3/contacts", apiToken: token).json["meta"] as? [String: String] == ["total": "100"])
+
+            // A refused row takes back the tag it would have created; one updating a contact gets its tag.
+            let third = try await api.importCSV(
+                "email,tags\nc103@example.com,Overflow\nc1@example.com,Regular\n", account: account, agency: service.agencyA, query: "create_missing=true"
+            )
+            #expect((third.json["failures"] as? [[String: Any]])?.map { $0["code"] as? String } == ["sandbox_contact_limit"])
+            let tags = try await api.request(.get, "/api/3/tags?limit=100", apiToken: token)
+            #expect((tags.json["tags"] as? [[String: Any]])?.compactMap { $0["tag"] as? String } == ["Regular"])
         }
     }
 
