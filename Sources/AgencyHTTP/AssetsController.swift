@@ -109,18 +109,20 @@ struct AssetsController {
         return JSONReply.make(bytes: bytes, status: status)
     }
 
-    /// `filters[field]=value`, `search=text`, `orders[name|id|cdate|udate]=ASC|DESC`, `limit`, `offset`.
-    /// Filters name a field of the kind (or a v3 alias of one); any other filter is ignored, as v3 does.
+    /// `filters[field]=value` and `filters[field][op]=value` (`ListFilter`; the field `search` is the
+    /// name), `search=text`, `orders[name|id|cdate|udate]=ASC|DESC`, `limit`, `offset`. Filters name a
+    /// field of the kind (or a v3 alias of one); any other filter is ignored, as v3 does.
     static func query(for kind: AssetKind, _ request: Request) throws -> AssetQuery {
         var query = AssetQuery(page: try Page(request))
         // v3 filters stages by pipeline as `filters[d_groupid]`.
         let aliases = ["d_groupid": "group", "title": kind.spec.nameField, "name": kind.spec.nameField]
         for (rawKey, value) in request.uri.queryParameters {
             let key = String(rawKey).removingPercentEncoding ?? String(rawKey)
-            if key.hasPrefix("filters["), key.hasSuffix("]") {
-                let name = String(key.dropFirst("filters[".count).dropLast())
+            if let (name, operation) = ListFilter.parse(key: key) {
                 let field = aliases[name] ?? name
-                if kind.spec.fields.contains(where: { $0.name == field }) { query.filters[field] = String(value) }
+                if field == "search" || kind.spec.fields.contains(where: { $0.name == field }) {
+                    query.filters.append(ListFilter(field: field, operation: operation, value: String(value)))
+                }
             } else if key.hasPrefix("orders["), key.hasSuffix("]") {
                 query.orderBy = String(key.dropFirst("orders[".count).dropLast())
                 query.descending = value.uppercased() == "DESC"

@@ -41,15 +41,18 @@ struct ContactsController {
         return JSONReply.make(bytes: ContactJSON.one(contact), status: created ? .created : .ok)
     }
 
-    /// `?email=` or `?filters[email]=` narrows to one address, `?listid=` to a list's subscribers; `limit` / `offset` page.
+    /// `?email=` or `?filters[email]=` narrows to one address, `?listid=` to a list's subscribers,
+    /// `?search=` to emails and names that contain the text; `limit` / `offset` page. `status=-1`
+    /// (any status) is what this list always gives; other contact statuses are not kept, and ignored.
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let email = request.query("email") ?? request.query("filters[email]")
+        let search = request.query("search")
         let page = try Page(request)
         let accountID = try context.requireAccount()
         let (contacts, total) = if let listID = request.query("listid").flatMap({ Int64($0) }) {
             try await database.contacts(accountID: accountID, subscribedTo: listID, page: page)
         } else {
-            try await database.contacts(accountID: accountID, email: email, page: page)
+            try await database.contacts(accountID: accountID, email: email, search: search, page: page)
         }
         return JSONReply.make(bytes: ContactJSON.list(contacts, total: total))
     }

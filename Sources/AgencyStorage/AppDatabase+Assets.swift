@@ -4,13 +4,14 @@ import GRDB
 
 /// How a list of assets is narrowed, ordered and paged (v3's `filters[…]`, `search`, `orders[…]`).
 public struct AssetQuery: Sendable {
-    public var filters: [String: String]
+    /// Filters on the kind's fields; the field `search` is the asset's name.
+    public var filters: [ListFilter]
     public var search: String?
     public var orderBy: String?
     public var descending: Bool
     public var page: Page
 
-    public init(filters: [String: String] = [:], search: String? = nil, orderBy: String? = nil, descending: Bool = false, page: Page = Page()) {
+    public init(filters: [ListFilter] = [], search: String? = nil, orderBy: String? = nil, descending: Bool = false, page: Page = Page()) {
         self.filters = filters
         self.search = search
         self.orderBy = orderBy
@@ -97,13 +98,16 @@ extension AppDatabase {
         try quickRead { db in
             var conditions = ["account_id = ?", "kind = ?"]
             var arguments: StatementArguments = [accountID, kind.rawValue]
-            for (field, value) in query.filters.sorted(by: { $0.key < $1.key }) {
-                conditions.append("CAST(json_extract(\(Self.assetBody), ?) AS TEXT) = ?")
-                _ = arguments.append(contentsOf: ["$.\"\(field)\"", value])
+            for filter in query.filters {
+                let value = filter.field == "search" ? "name" : "CAST(json_extract(\(Self.assetBody), ?) AS TEXT)"
+                if filter.field != "search" { _ = arguments.append(contentsOf: ["$.\"\(filter.field)\""]) }
+                let (comparison, argument) = Self.comparison(filter)
+                conditions.append("\(value) \(comparison)")
+                _ = arguments.append(contentsOf: [argument])
             }
             if let search = query.search, !search.isEmpty {
                 conditions.append("name LIKE ? ESCAPE '\\'")
-                _ = arguments.append(contentsOf: ["%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"])
+                _ = arguments.append(contentsOf: ["%" + Self.likeEscaped(search) + "%"])
             }
             let whereClause = " WHERE " + conditions.joined(separator: " AND ")
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM assets a" + whereClause, arguments: arguments) ?? 0
@@ -120,6 +124,25 @@ extension AppDatabase {
             )
             return (rows.map(StoredAsset.init(row:)), total)
         }
+    }
+
+    /// A filter's SQL comparison (after the value it compares) and its argument.
+    static func comparison(_ filter: ListFilter) -> (String, String) {
+        switch filter.operation {
+        // Any letter case, as v3's database compares.
+        case .eq: ("= ? COLLATE NOCASE", filter.value)
+        case .neq: ("IS NOT ? COLLATE NOCASE", filter.value)
+        case .lt: ("< ? COLLATE NOCASE", filter.value)
+        case .lte: ("<= ? COLLATE NOCASE", filter.value)
+        case .gt: ("> ? COLLATE NOCASE", filter.value)
+        case .gte: (">= ? COLLATE NOCASE", filter.value)
+        case .contains: ("LIKE ? ESCAPE '\\'", "%" + likeEscaped(filter.value) + "%")
+        case .startsWith: ("LIKE ? ESCAPE '\\'", likeEscaped(filter.value) + "%")
+        }
+    }
+
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 
     /// Deletes an asset that nothing references; otherwise 409 naming what still uses it.

@@ -20,12 +20,17 @@ extension AppDatabase {
         }
     }
 
-    public func contacts(accountID: Int64, email: String?, page: Page) async throws -> (contacts: [Contact], total: Int) {
+    /// The account's contacts, or those with one email (any letter case), or those whose email or
+    /// names contain `search` (v3's `search`).
+    public func contacts(accountID: Int64, email: String?, search: String? = nil, page: Page) async throws -> (contacts: [Contact], total: Int) {
         try quickRead { db in
-            let filter = email == nil ? "" : " AND c.email = :email COLLATE NOCASE"
+            var filter = email == nil ? "" : " AND c.email = :email COLLATE NOCASE"
+            if let search, !search.isEmpty {
+                filter += " AND (c.email LIKE :search ESCAPE '\\' OR c.first_name LIKE :search ESCAPE '\\' OR c.last_name LIKE :search ESCAPE '\\')"
+            }
             return try Self.contactPage(
                 matching: "contacts c WHERE c.account_id = :account" + filter,
-                arguments: ["account": accountID, "email": email], page: page, db
+                arguments: ["account": accountID, "email": email, "search": search.map { "%" + Self.likeEscaped($0) + "%" }], page: page, db
             )
         }
     }

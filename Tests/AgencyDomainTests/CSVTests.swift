@@ -103,3 +103,16 @@ struct CSVTests {
         }
     }
 }
+
+@Suite("v3 list filters")
+struct ListFilterTests {
+    @Test func keysAreReadAsV3WritesThem() {
+        #expect(ListFilter.parse(key: "filters[name]")! == ("name", .eq))
+        #expect(ListFilter.parse(key: "filters[search][starts_with]")! == ("search", .startsWith))
+        #expect(ListFilter.parse(key: "filters[search][GTE]")! == ("search", .gte))
+        #expect(ListFilter.parse(key: "filters[search][between]") == nil)
+        #expect(ListFilter.parse(key: "filters[]") == nil)
+        #expect(ListFilter.parse(key: "filters[a][b][c]") == nil)
+        #expect(ListFilter.parse(key: "orders[name]") == nil)
+    }
+}
