@@ -13,6 +13,10 @@ public enum AssetKind: String, CaseIterable, Codable, Sendable {
     case form
     case segment
     case score
+    /// A user group (v3's `groups`): who may see which lists.
+    case group
+    /// A list made visible to a group (v3's `listGroups`).
+    case listGroup
 
     /// How the kind is written and checked; see `AssetSpec+Kinds.swift`.
     public var spec: AssetSpec { AssetSpec.of(self) }

@@ -100,6 +100,16 @@ extension AssetSpec {
                 Field("type", .oneOf(["contact", "deal"]), default: .string("contact")),
                 Field("rules", .tree(.rules), default: .array([])),
             ])
+        case .group:
+            AssetSpec(kind: kind, path: "groups", envelope: "group", nameField: "title", uniqueField: nil, fields: [
+                Field("title", .text, required: true),
+                Field("descript", .text, default: .string("")),
+            ])
+        case .listGroup:
+            AssetSpec(kind: kind, path: "listGroups", envelope: "listGroup", nameField: "listid", uniqueField: nil, fields: [
+                Field("listid", .reference(.list), required: true),
+                Field("groupid", .reference(.group), required: true),
+            ])
         }
     }
 

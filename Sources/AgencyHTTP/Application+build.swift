@@ -70,6 +70,7 @@ public func buildRouter(database: AppDatabase, settings: ServiceSettings, metric
     let accountAPI = router.group("api/3").add(middleware: AccountAuthenticator(database: database))
     ContactsController(database: database).addRoutes(to: accountAPI)
     BulkImportController(database: database).addRoutes(to: accountAPI)
+    UsersController(database: database).addRoutes(to: accountAPI)
     SendsController(database: database).addRoutes(to: accountAPI)
     AssetsController(database: database).addRoutes(to: accountAPI)
     ContactDataController(database: database).addRoutes(to: accountAPI)

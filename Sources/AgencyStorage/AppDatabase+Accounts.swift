@@ -158,3 +158,21 @@ extension AppDatabase {
         )
     }
 }
+
+/// The person who logs in to an account (one per account), as v3's `users/me` shows them.
+public struct AccountUser: Equatable, Sendable {
+    public var id: Int64
+    public var username: String
+    public var createdAt: String
+}
+
+extension AppDatabase {
+    public func accountUser(accountID: Int64) async throws -> AccountUser {
+        try quickRead { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT id, username, created_at FROM account_users WHERE account_id = ? ORDER BY id LIMIT 1", arguments: [accountID]
+            ) else { throw DomainError.notFound(what: "The account's user") }
+            return AccountUser(id: row[0], username: row[1], createdAt: row[2])
+        }
+    }
+}

@@ -10,6 +10,9 @@ struct AssetsAPITests {
         let service = try await TestService()
         try await service.test { api in
             let (_, token) = try await api.fitnessSandbox(agency: service.agencyA)
+            // The fixture has no user groups: one, and a list it sees.
+            _ = try await api.request(.post, "/api/3/groups", apiToken: token, json: ["group": ["title": "Admins"]])
+            _ = try await api.request(.post, "/api/3/listGroups", apiToken: token, json: ["listGroup": ["listid": "1", "groupid": "1"]])
             for kind in AssetKind.allCases {
                 let list = try await api.request(.get, "/api/3/\(kind.spec.path)?orders[name]=DESC", apiToken: token)
                 #expect(list.status == .ok)
@@ -43,6 +46,9 @@ struct AssetsAPITests {
         case .form: return ["name": "Sign-up"]
         case .segment: return ["name": "VIPs", "conditions": ["match": "all", "conditions": [["tag": try await create("tags", "tag", ["tag": "T"]), "op": "has"]]]]
         case .score: return ["name": "Engagement"]
+        case .group: return ["title": "Admins"]
+        case .listGroup:
+            return ["listid": try await create("lists", "list", ["name": "L"]), "groupid": try await create("groups", "group", ["title": "G"])]
         }
     }
 
@@ -66,9 +72,13 @@ struct AssetsAPITests {
             #expect((listed.json[spec.path] as? [[String: Any]])?.contains { $0["id"] as? String == id } == true)
             #expect((listed.json["meta"] as? [String: String])?["total"] != nil)
 
-            let renamed = try await api.request(.put, "/api/3/\(spec.path)/\(id)", apiToken: token, json: [spec.envelope: [spec.nameField: "Renamed"]])
+            // A list group's name is its list: it is "renamed" to another list.
+            let newName = kind == .listGroup
+                ? (try await api.request(.post, "/api/3/lists", apiToken: token, json: ["list": ["name": "Other"]]).json["list"] as? [String: Any])?["id"] as? String ?? "?"
+                : "Renamed"
+            let renamed = try await api.request(.put, "/api/3/\(spec.path)/\(id)", apiToken: token, json: [spec.envelope: [spec.nameField: newName]])
             #expect(renamed.status == .ok, "\(renamed.text)")
-            #expect((renamed.json[spec.envelope] as? [String: Any])?[spec.nameField] as? String == "Renamed")
+            #expect((renamed.json[spec.envelope] as? [String: Any])?[spec.nameField] as? String == newName)
 
             let deleted = try await api.request(.delete, "/api/3/\(spec.path)/\(id)", apiToken: token)
             #expect(deleted.status == .ok)
