@@ -17,6 +17,8 @@ public enum AssetKind: String, CaseIterable, Codable, Sendable {
     case group
     /// A list made visible to a group (v3's `listGroups`).
     case listGroup
+    /// A custom field shown on a list, or on every list (v3's `fieldRels`).
+    case fieldRel
 
     /// How the kind is written and checked; see `AssetSpec+Kinds.swift`.
     public var spec: AssetSpec { AssetSpec.of(self) }

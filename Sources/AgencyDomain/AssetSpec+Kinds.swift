@@ -110,6 +110,11 @@ extension AssetSpec {
                 Field("listid", .reference(.list), required: true),
                 Field("groupid", .reference(.group), required: true),
             ])
+        case .fieldRel:
+            AssetSpec(kind: kind, path: "fieldRels", envelope: "fieldRel", nameField: "relid", uniqueField: nil, fields: [
+                Field("field", .reference(.field), required: true),
+                Field("relid", .referenceOrAll(.list), required: true),
+            ])
         }
     }
 

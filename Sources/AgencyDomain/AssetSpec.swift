@@ -5,6 +5,8 @@ public struct AssetSpec: Sendable {
         case oneOf([String])
         case integer
         case reference(AssetKind)
+        /// An id of the kind, or 0 for all of them (v3's `relid` 0: a field on every list).
+        case referenceOrAll(AssetKind)
         case references(AssetKind)
         case tree(TreeShape)
     }
@@ -107,6 +109,9 @@ public struct AssetSpec: Sendable {
             let id = try ReferenceID.parse(value, path: path)
             references.append(AssetReference(pointer: pointer, kind: kind, id: id))
             return .string(String(id))
+        case .referenceOrAll(let kind):
+            if value == .number(0) || value == .string("0") { return .string("0") }
+            return try check(value, as: .reference(kind), path: path, pointer: pointer, into: &references)
         case .references(let kind):
             guard let items = value.arrayValue else { throw DomainError.invalid(field: path, message: "'\(path)' must be a list of ids.") }
             var seen = Set<Int64>()

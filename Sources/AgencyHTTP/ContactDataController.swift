@@ -40,9 +40,17 @@ struct ContactDataController {
         return try JSONReply.make(JSONValue.object([kind.envelope: Self.body(kind, link)]), status: created ? .created : .ok)
     }
 
+    /// `filters[contactid]` and `filters[fieldid]` (`filters[tagid]`, `filters[listid]`) narrow the
+    /// list, as v3 documents for fieldValues; a filter that is not an id matches nothing.
     func list(_ kind: ContactLinkKind, _ request: Request, _ context: AppRequestContext, contactID: Int64?) async throws -> Response {
         let page = try Page(request)
-        let (links, total) = try await database.links(kind, accountID: try context.requireAccount(), contactID: contactID, page: page)
+        let filter = { (name: String) -> Int64? in request.query("filters[\(name)]").map { Int64($0) ?? -1 } }
+        let accountID = try context.requireAccount()
+        // Under /contacts/{id}/…, a missing contact is 404; as a filter, it matches nothing.
+        if let contactID { _ = try await database.contact(accountID: accountID, id: contactID) }
+        let (links, total) = try await database.links(
+            kind, accountID: accountID, contactID: contactID ?? filter("contactid"), assetID: filter("\(kind.rawValue)id"), page: page
+        )
         return try JSONReply.make(JSONValue.object([
             kind.envelope + "s": .array(links.map { Self.body(kind, $0) }), "meta": .object(["total": .string(String(total))]),
         ]))

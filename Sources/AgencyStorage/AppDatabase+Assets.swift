@@ -309,3 +309,30 @@ extension AppDatabase {
         )
     }
 }
+
+extension AppDatabase {
+    /// Appends options to fields' inline `options` (v3's `fieldOption/bulk`), every field in one
+    /// transaction: the stored field is the one that writing the options inline gives. `additions`
+    /// keeps the request's order; `paths` name each field id for errors.
+    public func appendFieldOptions(accountID: Int64, _ additions: [(fieldID: Int64, option: JSONValue, path: String)]) async throws -> [Asset] {
+        try await writer.write { db in
+            var bodies: [Int64: [String: JSONValue]] = [:]
+            var order: [Int64] = []
+            for addition in additions {
+                if bodies[addition.fieldID] == nil {
+                    guard let field = try? Self.asset(accountID: accountID, kind: .field, id: addition.fieldID, db) else {
+                        throw DomainError.invalid(field: addition.path, message: "'\(addition.path)' names field \(addition.fieldID), which does not exist in this account.")
+                    }
+                    bodies[addition.fieldID] = field.body
+                    order.append(addition.fieldID)
+                }
+                let options = bodies[addition.fieldID]?["options"]?.arrayValue ?? []
+                bodies[addition.fieldID]?["options"] = .array(options + [addition.option])
+            }
+            return try order.map { id in
+                try Self.write(try AssetKind.field.spec.draft(from: bodies[id]!), id: id, accountID: accountID, isNew: false, db)
+                return try Self.asset(accountID: accountID, kind: .field, id: id, db)
+            }
+        }
+    }
+}

@@ -117,12 +117,14 @@ extension AppDatabase {
         }
     }
 
-    /// Links of one contact, or of the whole account when `contactID` is nil.
-    public func links(_ kind: ContactLinkKind, accountID: Int64, contactID: Int64?, page: Page) async throws -> (links: [ContactLink], total: Int) {
+    /// Links of one contact (none when it does not exist), or of the whole account when `contactID` is nil; of one asset when
+    /// `assetID` is given (v3's `filters[fieldid]`).
+    public func links(
+        _ kind: ContactLinkKind, accountID: Int64, contactID: Int64?, assetID: Int64? = nil, page: Page
+    ) async throws -> (links: [ContactLink], total: Int) {
         try quickRead { db in
-            if let contactID { try Self.requireContact(accountID: accountID, id: contactID, field: nil, db) }
-            let filter = contactID == nil ? "" : " AND contact_id = :contact"
-            let arguments: StatementArguments = ["account": accountID, "contact": contactID, "limit": page.limit, "offset": page.offset]
+            let filter = (contactID == nil ? "" : " AND contact_id = :contact") + (assetID == nil ? "" : " AND \(kind.assetColumn) = :asset")
+            let arguments: StatementArguments = ["account": accountID, "contact": contactID, "asset": assetID, "limit": page.limit, "offset": page.offset]
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(kind.table) WHERE account_id = :account" + filter, arguments: arguments)!
             let rows = try Row.fetchAll(db, sql: Self.linkSelect(kind) + " WHERE account_id = :account" + filter + " ORDER BY id LIMIT :limit OFFSET :offset", arguments: arguments)
             return (rows.map(Self.link(from:)), total)

@@ -13,6 +13,7 @@ struct AssetsAPITests {
             // The fixture has no user groups: one, and a list it sees.
             _ = try await api.request(.post, "/api/3/groups", apiToken: token, json: ["group": ["title": "Admins"]])
             _ = try await api.request(.post, "/api/3/listGroups", apiToken: token, json: ["listGroup": ["listid": "1", "groupid": "1"]])
+            _ = try await api.request(.post, "/api/3/fieldRels", apiToken: token, json: ["fieldRel": ["field": "1", "relid": "0"]])
             for kind in AssetKind.allCases {
                 let list = try await api.request(.get, "/api/3/\(kind.spec.path)?orders[name]=DESC", apiToken: token)
                 #expect(list.status == .ok)
@@ -49,6 +50,7 @@ struct AssetsAPITests {
         case .group: return ["title": "Admins"]
         case .listGroup:
             return ["listid": try await create("lists", "list", ["name": "L"]), "groupid": try await create("groups", "group", ["title": "G"])]
+        case .fieldRel: return ["field": try await create("fields", "field", ["title": "F"]), "relid": 0]
         }
     }
 
@@ -73,7 +75,7 @@ struct AssetsAPITests {
             #expect((listed.json["meta"] as? [String: String])?["total"] != nil)
 
             // A list group's name is its list: it is "renamed" to another list.
-            let newName = kind == .listGroup
+            let newName = kind == .listGroup || kind == .fieldRel
                 ? (try await api.request(.post, "/api/3/lists", apiToken: token, json: ["list": ["name": "Other"]]).json["list"] as? [String: Any])?["id"] as? String ?? "?"
                 : "Renamed"
             let renamed = try await api.request(.put, "/api/3/\(spec.path)/\(id)", apiToken: token, json: [spec.envelope: [spec.nameField: newName]])

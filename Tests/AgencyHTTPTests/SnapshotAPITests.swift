@@ -39,7 +39,7 @@ struct SnapshotAPITests {
             #expect(snapshot.created_at.hasSuffix("Z"))
             #expect(snapshot.contents == [
                 "tags": 4, "lists": 2, "fields": 3, "dealGroups": 1, "dealStages": 3, "templates": 2,
-                "messages": 1, "segments": 1, "forms": 1, "automations": 2, "campaigns": 1, "scores": 1, "groups": 0, "listGroups": 0,
+                "messages": 1, "segments": 1, "forms": 1, "automations": 2, "campaigns": 1, "scores": 1, "groups": 0, "listGroups": 0, "fieldRels": 0,
             ])
             let omitted = try #require(snapshot.omitted)
             #expect(Set(omitted.map(\.source)) == [
