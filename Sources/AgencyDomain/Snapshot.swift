@@ -35,12 +35,14 @@ public enum SnapshotInclude: String, CaseIterable, Codable, Sendable {
     /// Contacts with their tags, list subscriptions and field values.
     case contacts
     case deals
+    /// Campaign and automation reports: v3's counters of sends, opens, clicks, entries and exits.
+    case reports
 
-    /// Reads `["contacts", "deals"]`, refusing anything else by name.
+    /// Reads `["contacts", "deals", "reports"]`, refusing anything else by name.
     public static func parse(_ names: [String], field: String = "include") throws -> [SnapshotInclude] {
         let includes = try names.map { name in
             guard let include = SnapshotInclude(rawValue: name) else {
-                throw DomainError.invalid(field: field, message: "'\(name)' cannot be included; choose from: contacts, deals.")
+                throw DomainError.invalid(field: field, message: "'\(name)' cannot be included; choose from: contacts, deals, reports.")
             }
             return include
         }
@@ -55,8 +57,14 @@ public enum SnapshotRecordKind: String, CaseIterable, Sendable {
     case contactLists
     case fieldValues
     case deals
+    case automationReports
+    case campaignReports
 
     public var include: SnapshotInclude {
-        self == .deals ? .deals : .contacts
+        switch self {
+        case .deals: .deals
+        case .automationReports, .campaignReports: .reports
+        default: .contacts
+        }
     }
 }

@@ -72,6 +72,7 @@ public func buildRouter(database: AppDatabase, settings: ServiceSettings, metric
     BulkImportController(database: database).addRoutes(to: accountAPI)
     UsersController(database: database).addRoutes(to: accountAPI)
     FieldOptionsController(database: database).addRoutes(to: accountAPI)
+    ReportsController(database: database).addRoutes(to: accountAPI)
     SendsController(database: database).addRoutes(to: accountAPI)
     AssetsController(database: database).addRoutes(to: accountAPI)
     ContactDataController(database: database).addRoutes(to: accountAPI)

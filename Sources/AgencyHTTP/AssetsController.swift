@@ -77,6 +77,17 @@ struct AssetsController {
         if kind == .dealGroup {
             stages = try await database.stageIDs(accountID: try context.requireAccount(), groupIDs: assets.map(\.id))
         }
+        // Campaigns carry v3's report counters, automations their entered / exited.
+        var reports: [Int64: [String: JSONValue]] = [:]
+        if kind == .campaign {
+            let found = try await database.campaignReports(accountID: try context.requireAccount(), ids: assets.map(\.id))
+            for asset in assets { reports[asset.id] = (found[asset.id] ?? CampaignReport()).counters.mapValues { .string(String($0)) } }
+        } else if kind == .automation {
+            let found = try await database.automationCounters(accountID: try context.requireAccount(), ids: assets.map(\.id))
+            for asset in assets {
+                reports[asset.id] = ["entered": .string(String(found[asset.id]?.entered ?? 0)), "exited": .string(String(found[asset.id]?.exited ?? 0))]
+            }
+        }
         var bytes: [UInt8] = []
         func key(_ name: String) {
             CanonicalJSONString.encode(name, into: &bytes)
@@ -85,6 +96,7 @@ struct AssetsController {
         func record(_ asset: StoredAsset) {
             var extras: [String: JSONValue] = ["id": .string(String(asset.id)), "cdate": .string(asset.createdAt), "udate": .string(asset.updatedAt)]
             if kind == .dealGroup { extras["stages"] = .array((stages[asset.id] ?? []).map { .string(String($0)) }) }
+            extras.merge(reports[asset.id] ?? [:]) { current, _ in current }
             CanonicalObject.append(asset.body, adding: extras, to: &bytes)
         }
         func records() {

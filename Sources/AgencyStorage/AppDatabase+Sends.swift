@@ -34,6 +34,7 @@ extension AppDatabase {
                 throw DomainError.invalid(field: "campaign.lists", message: "Campaign \(campaignID) has no subscribed contacts on its lists to send to.")
             }
             let send = try Self.insertSend(accountID: accountID, subject: content.subject, html: content.html, contactIDs: recipients, db)
+            try Self.count("send_amt", by: recipients.count, campaignID: campaignID, accountID: accountID, now: send.createdAt, db)
             try db.execute(
                 sql: """
                     UPDATE assets AS a SET body = json_set(\(Self.assetBody), '$.status', 'sent'), shared_blob = NULL, shared_inert = 0, updated_at = ?

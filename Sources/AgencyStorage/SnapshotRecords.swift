@@ -47,6 +47,8 @@ enum SnapshotRecords {
                     """,
                 arguments: ["account": accountID, "snapshot": snapshotID, "kind": kind.rawValue, "now": now]
             )
+            // A report's id is its campaign's or automation's: no id of its own to hand out.
+            guard kind.include != .reports else { continue }
             try db.execute(
                 sql: "INSERT INTO id_sequences (account_id, kind, last_id) SELECT ?, ?, max(id) FROM \(table(kind)) WHERE account_id = ? HAVING count(*) > 0",
                 arguments: [accountID, sequence(kind), accountID]
@@ -61,6 +63,8 @@ enum SnapshotRecords {
         case .contactLists: "contact_lists"
         case .fieldValues: "field_values"
         case .deals: "deals"
+        case .automationReports: "automation_reports"
+        case .campaignReports: "campaign_reports"
         }
     }
 
@@ -87,6 +91,8 @@ enum SnapshotRecords {
         case .deals:
             [("title", "title"), ("description", "description"), ("value", "value"), ("currency", "currency"),
              ("contact", "contact_id"), ("stage", "stage_id"), ("status", "status")]
+        case .automationReports: [("entered", "entered"), ("exited", "exited")]
+        case .campaignReports: CampaignReport.counterNames.map { ($0, $0) }
         }
     }
 
@@ -94,7 +100,7 @@ enum SnapshotRecords {
     static func withoutErased(_ kind: SnapshotRecordKind) -> String {
         switch kind {
         case .contacts: " AND erased_at IS NULL"
-        case .deals: ""
+        case .deals, .automationReports, .campaignReports: ""
         default: " AND contact_id NOT IN (SELECT id FROM contacts WHERE account_id = :account AND erased_at IS NOT NULL)"
         }
     }
