@@ -22,7 +22,7 @@ public func buildApplication(
     database: AppDatabase, settings: ServiceSettings, address: ServerAddress, limits: ServerLimits = ServerLimits(),
     metrics: ServiceMetrics? = nil, metricsAddress: ServerAddress? = nil, logger: Logger
 ) -> some ApplicationProtocol {
-    var services: [any Service] = []
+    var services: [any Service] = [WebhookDeliverer(database: database, logger: logger)]
     if let metrics, let metricsAddress {
         services.append(Application(
             router: buildMetricsRouter(metrics: metrics, database: database),
@@ -73,6 +73,7 @@ public func buildRouter(database: AppDatabase, settings: ServiceSettings, metric
     UsersController(database: database).addRoutes(to: accountAPI)
     FieldOptionsController(database: database).addRoutes(to: accountAPI)
     ReportsController(database: database).addRoutes(to: accountAPI)
+    WebhooksController(database: database).addRoutes(to: accountAPI)
     SendsController(database: database).addRoutes(to: accountAPI)
     AssetsController(database: database).addRoutes(to: accountAPI)
     ContactDataController(database: database).addRoutes(to: accountAPI)

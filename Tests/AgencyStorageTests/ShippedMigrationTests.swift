@@ -20,6 +20,7 @@ struct ShippedMigrationTests {
         "0007_drop_unused_name_index.sql": "c01f89034e57484f540a4986c6dfe34a163ad47afb65fc2c622743469976390c",
         "0008_contacts_in_and_out.sql": "b899d1a638aa2734974c843a745b9903805ed2c379a6690fdba61f95ec1f9c7d",
         "0009_reports.sql": "9d8683028433cef12d58f2d6374b7ca74042a40effacb6f319e154844efd8d54",
+        "0010_webhooks.sql": "831c18f04abe620e137ede25e35295936378868475c981b05ee7c84d4e26a6cb",
     ]
 
     static let folder = URL(fileURLWithPath: #filePath)
