@@ -12,6 +12,26 @@ struct FieldOptionsController {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("fieldOption/bulk", use: bulk)
         group.get("fields/:id/options", use: list)
+        group.get("fields/:id/fieldRels", use: relations)
+    }
+
+    /// The field's relations to lists (`/fieldRels?filters[field]=ID`, under the field).
+    @Sendable func relations(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let accountID = try context.requireAccount()
+        let field = try await database.asset(accountID: accountID, kind: .field, id: try pathID(context, what: "Field"))
+        let (relations, total) = try await database.assets(
+            accountID: accountID, kind: .fieldRel, query: AssetQuery(filters: [ListFilter(field: "field", value: String(field.id))], page: try Page(request))
+        )
+        return try JSONReply.make(JSONValue.object([
+            "fieldRels": .array(try relations.map { relation in
+                var body = try JSONValue.parse(relation.body).objectValue ?? [:]
+                body["id"] = .string(String(relation.id))
+                body["cdate"] = .string(relation.createdAt)
+                body["udate"] = .string(relation.updatedAt)
+                return .object(body)
+            }),
+            "meta": .object(["total": .string(String(total))]),
+        ]))
     }
 
     @Sendable func bulk(_ request: Request, context: AppRequestContext) async throws -> Response {

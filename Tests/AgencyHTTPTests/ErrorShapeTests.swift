@@ -50,4 +50,20 @@ struct ErrorShapeTests {
             #expect((list.json["meta"] as? [String: Int])?["total"] == 0)
         }
     }
+
+    /// v3 paths this service does not serve answer 404 in v3's shape, and a method a path does not take 405.
+    @Test func unservedV3PathsAnswerInV3Shape() async throws {
+        let service = try await TestService()
+        try await service.test { api in
+            let (_, token) = try await api.sandboxWithToken(agency: service.agencyA)
+            for path in ["/api/3/notes", "/api/3/accounts", "/api/3/ecomOrders/1", "/api/3/customObjects/schemas"] {
+                let reply = try await api.request(.get, path, apiToken: token)
+                #expect(reply.status == .notFound, "\(path)")
+                #expect(reply.json["message"] is String, "\(path): \(reply.text)")
+            }
+            let wrongMethod = try await api.request(.patch, "/api/3/webhooks", apiToken: token)
+            #expect(wrongMethod.status == .methodNotAllowed)
+            #expect(wrongMethod.headers[.allow]?.contains("POST") == true)
+        }
+    }
 }

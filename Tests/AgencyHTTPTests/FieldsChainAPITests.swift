@@ -23,6 +23,10 @@ struct FieldsChainAPITests {
             let rels = try await api.request(.get, "/api/3/fieldRels?filters[field]=\(field)", apiToken: token)
             #expect((rels.json["fieldRels"] as? [[String: Any]])?.compactMap { $0["relid"] as? String } == ["0", "2"])
             #expect(try await api.request(.delete, "/api/3/lists/2", apiToken: token).status == .conflict)
+            let underField = try await api.request(.get, "/api/3/fields/\(field)/fieldRels", apiToken: token)
+            #expect((underField.json["fieldRels"] as? [[String: Any]])?.compactMap { $0["relid"] as? String } == ["0", "2"])
+            #expect(underField.json["meta"] as? [String: String] == ["total": "2"])
+            #expect(try await api.request(.get, "/api/3/fields/99/fieldRels", apiToken: token).status == .notFound)
 
             // Options in bulk: the same stored field as writing them inline.
             let bulk = try await api.request(.post, "/api/3/fieldOption/bulk", apiToken: token, json: ["fieldOptions": [
