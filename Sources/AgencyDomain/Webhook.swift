@@ -51,7 +51,8 @@ public struct WebhookDraft: Equatable, Sendable {
         for (field, value) in [("name", name), ("url", url)] { try ControlCharacters.check(value, field: "webhook.\(field)") }
         self.name = name
         self.url = url
-        self.events = Array(NSOrderedSet(array: events)) as? [String] ?? events
+        var seen = Set<String>()
+        self.events = events.filter { seen.insert($0).inserted }  // a repeated event means it once
         self.sources = sources
     }
 }

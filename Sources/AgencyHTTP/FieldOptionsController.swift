@@ -5,7 +5,9 @@ import Hummingbird
 /// v3's field options: `POST /fieldOption/bulk` and `GET /fields/{id}/options`. Options are kept
 /// inline in the field (`options: [{label, value}]`, as bundles and snapshots carry them), so both
 /// ways of writing them give the same stored field. An option's id is its field's id times 10,000
-/// plus its position (from 1): unique in the account, and stable while options are only added.
+/// plus its position (from 1), written as digits rather than computed, so a field id near Int64's
+/// limit (a bundle may set one) cannot overflow: unique in the account for up to 9,999 options a
+/// field, and stable while options are only added.
 struct FieldOptionsController {
     let database: AppDatabase
 
@@ -22,16 +24,7 @@ struct FieldOptionsController {
         let (relations, total) = try await database.assets(
             accountID: accountID, kind: .fieldRel, query: AssetQuery(filters: [ListFilter(field: "field", value: String(field.id))], page: try Page(request))
         )
-        return try JSONReply.make(JSONValue.object([
-            "fieldRels": .array(try relations.map { relation in
-                var body = try JSONValue.parse(relation.body).objectValue ?? [:]
-                body["id"] = .string(String(relation.id))
-                body["cdate"] = .string(relation.createdAt)
-                body["udate"] = .string(relation.updatedAt)
-                return .object(body)
-            }),
-            "meta": .object(["total": .string(String(total))]),
-        ]))
+        return try await AssetsController(database: database).reply(.fieldRel, relations, single: false, context, total: total)
     }
 
     @Sendable func bulk(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -66,12 +59,18 @@ struct FieldOptionsController {
         return try JSONReply.make(JSONValue.object(["fieldOptions": .array(options), "meta": .object(["total": .string(String(options.count))])]))
     }
 
+    /// `7` as `0007`: the last four digits of an option's id.
+    static func fourDigits(_ position: Int) -> String {
+        let digits = String(position)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
     /// A field's inline options in v3's fieldOption shape.
     static func options(of field: Asset) -> [JSONValue] {
         (field.body["options"]?.arrayValue ?? []).enumerated().map { index, option in
             let label = option.objectValue?["label"] ?? .string("")
             return .object([
-                "id": .string(String(field.id * 10_000 + Int64(index + 1))), "field": .string(String(field.id)), "label": label,
+                "id": .string(String(field.id) + Self.fourDigits(index + 1)), "field": .string(String(field.id)), "label": label,
                 "value": option.objectValue?["value"] ?? label, "orderid": .string(String(index + 1)), "isdefault": .string("0"),
                 "cdate": .string(field.createdAt), "udate": .string(field.updatedAt),
             ])

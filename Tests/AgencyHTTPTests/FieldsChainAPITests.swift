@@ -78,3 +78,20 @@ struct FieldsChainAPITests {
         }
     }
 }
+
+extension FieldsChainAPITests {
+    /// A bundle may give a field the largest id there is; its options' ids are written, not computed,
+    /// so reading them cannot overflow.
+    @Test func optionIdsOfTheLargestFieldId() async throws {
+        let service = try await TestService()
+        try await service.test { api in
+            let (sandbox, token) = try await api.sandboxWithToken(agency: service.agencyA)
+            let bundle = #"{"format": "agency-snapshots.bundle/1", "assets": {"fields": [{"id": "9223372036854775807", "title": "Size", "options": [{"label": "S", "value": "s"}]}]}}"#
+            let applied = try await api.request(.put, "/v1/accounts/\(sandbox)/bundle", agency: service.agencyA, data: Data(bundle.utf8))
+            #expect(applied.status == .ok, "\(applied.text)")
+            let options = try await api.request(.get, "/api/3/fields/9223372036854775807/options", apiToken: token)
+            #expect(options.status == .ok)
+            #expect((options.json["fieldOptions"] as? [[String: Any]])?.first?["id"] as? String == "92233720368547758070001")
+        }
+    }
+}
