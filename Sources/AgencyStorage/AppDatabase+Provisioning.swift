@@ -129,6 +129,7 @@ extension AppDatabase {
             arguments: [accountID]
         )
         try SnapshotRecords.provision(snapshotID: snapshotID, accountID: accountID, now: now, db)
+        try Self.provisionConnections(snapshotID: snapshotID, accountID: accountID, now: now, db)
     }
 
     static func forgetExpiredKeys(agencyID: Int64, _ db: Database) throws {

@@ -66,6 +66,7 @@ extension AppDatabase {
             let snapshotID = db.lastInsertedRowID
             try Self.writeVersions(manifest, lineageID: lineageID, snapshotID: snapshotID, db)
             try SnapshotRecords.write(records, snapshotID: snapshotID, db)
+            try Self.captureConnections(accountID: sandboxID, snapshotID: snapshotID, db)
             return try Self.snapshot(id: snapshotID, agencyID: agencyID, db)
         }
     }
