@@ -20,9 +20,10 @@ public struct ServerAddress: Sendable {
 /// Prometheus endpoint listens on `metricsAddress`, apart from the public port.
 public func buildApplication(
     database: AppDatabase, settings: ServiceSettings, address: ServerAddress, limits: ServerLimits = ServerLimits(),
-    metrics: ServiceMetrics? = nil, metricsAddress: ServerAddress? = nil, logger: Logger
+    metrics: ServiceMetrics? = nil, metricsAddress: ServerAddress? = nil, sync: SyncSettings = .ephemeral(), logger: Logger
 ) -> some ApplicationProtocol {
     var services: [any Service] = [WebhookDeliverer(database: database, logger: logger)]
+    services.append(ContactSyncWorker(database: database, settings: sync, logger: logger))
     if let metrics, let metricsAddress {
         services.append(Application(
             router: buildMetricsRouter(metrics: metrics, database: database),
@@ -32,7 +33,7 @@ public func buildApplication(
     }
     let readTimeout = limits.requestReadTimeout
     return Application(
-        router: buildRouter(database: database, settings: settings, metrics: metrics != nil),
+        router: buildRouter(database: database, settings: settings, metrics: metrics != nil, sync: sync, logger: logger),
         server: .http1(configuration: .init(
             additionalChannelHandlers: [RequestReadDeadline(timeout: readTimeout)], idleTimeout: limits.idleTimeout
         )),
@@ -46,7 +47,9 @@ public func buildApplication(
 }
 
 /// Every route of the service. Tests drive this router directly.
-public func buildRouter(database: AppDatabase, settings: ServiceSettings, metrics: Bool = false) -> Router<AppRequestContext> {
+public func buildRouter(
+    database: AppDatabase, settings: ServiceSettings, metrics: Bool = false, sync: SyncSettings = .ephemeral(), logger: Logger = Logger(label: "agency")
+) -> Router<AppRequestContext> {
     // HEAD is answered wherever GET is, as HTTP expects.
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     let hasher = PasswordHasher(cost: settings.bcryptCost)
@@ -66,6 +69,10 @@ public func buildRouter(database: AppDatabase, settings: ServiceSettings, metric
     SnapshotsController(database: database).addRoutes(to: agencyAPI)
     UpdatesController(database: database).addRoutes(to: agencyAPI)
     ContactFilesController(database: database).addRoutes(to: agencyAPI)
+    ConnectionsController(
+        database: database, settings: settings, sync: sync, engine: ContactSyncEngine(database: database, settings: sync, logger: logger)
+    ).addRoutes(to: agencyAPI)
+    ConnectionHooksController(database: database, sync: sync).addRoutes(to: router)
 
     let accountAPI = router.group("api/3").add(middleware: AccountAuthenticator(database: database))
     ContactsController(database: database).addRoutes(to: accountAPI)

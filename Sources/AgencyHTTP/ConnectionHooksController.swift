@@ -1,0 +1,58 @@
+import AgencyAPI
+import AgencyDomain
+import AgencyStorage
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `POST /hooks/connections/{id}`: the remote tool's subscribe and unsubscribe events for a two-way
+/// connection. No agency token: the request proves itself with the connection's inbound secret, as
+/// `Authorization: Bearer <secret>` (Brevo's webhook `auth` of type bearer) or, for the webhook
+/// provider, a `Signature` header made with it (`SyncSignature`). A replayed event changes nothing.
+struct ConnectionHooksController {
+    let database: AppDatabase
+    let sync: SyncSettings
+
+    static let bodyLimit = 64 * 1024
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("hooks/connections/:id", use: receive)
+    }
+
+    @Sendable func receive(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try pathID(context, what: "Connection")
+        let connection = try await database.connection(id: id)
+        // An outbound connection has no inbound endpoint; it answers as if it did not exist.
+        guard connection.direction == .twoWay,
+              let sealed = try await database.connectionSecrets(id: id).inboundSecret,
+              let secret = sync.cipher.open(sealed, binding: id).map({ String(decoding: $0, as: UTF8.self) })
+        else { throw DomainError.notFound(what: "Connection \(id)") }
+        let body = Array(try await request.bodyData(limit: Self.bodyLimit))
+        guard Self.isAuthentic(request, body: body, secret: secret, provider: connection.provider) else {
+            throw DomainError.unauthorized(hint: "Send the connection's inbound secret: 'Authorization: Bearer <secret>' (brevo) or a 'Signature' header made with it (webhook).")
+        }
+        guard connection.enabled else { return try JSONReply.make(InboundEventReply(result: InboundSyncResult.ignored.rawValue)) }
+        let event = switch connection.provider {
+        case .brevo: try InboundSyncEvent.brevo(body)
+        case .webhook: try InboundSyncEvent.webhook(body)
+        }
+        guard let event else { return try JSONReply.make(InboundEventReply(result: InboundSyncResult.ignored.rawValue)) }
+        let result = try await database.applyInboundSyncEvent(connection: connection, event, now: Date())
+        return try JSONReply.make(InboundEventReply(result: result.rawValue))
+    }
+
+    static func isAuthentic(_ request: Request, body: [UInt8], secret: String, provider: SyncProvider) -> Bool {
+        switch provider {
+        case .brevo:
+            guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
+            return Secrets.constantTimeEquals(Array(header.dropFirst("Bearer ".count).utf8), Array(secret.utf8))
+        case .webhook:
+            guard let header = request.headers[.signature] else { return false }
+            return SyncSignature.verify(header: header, secret: secret, body: body, now: Date())
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let signature = HTTPField.Name("Signature")!
+}
