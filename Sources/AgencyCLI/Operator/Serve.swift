@@ -1,3 +1,4 @@
+import AgencyDomain
 import AgencyHTTP
 import AgencyStorage
 import ArgumentParser
@@ -28,6 +29,11 @@ struct Serve: AgencyRunnable {
     var metricsPort: Int?
     @Option(name: .customLong("metrics-host"), help: "Address the metrics port listens on; keep it private.")
     var metricsHost = "127.0.0.1"
+    @Option(name: .customLong("secret-key-file"), help: "Key that seals contact-sync credentials (default: DATABASE.key, made on first start; back it up).")
+    var secretKeyFile: String?
+    @Option(name: .customLong("sync-retry-base-ms"), help: .hidden) var syncRetryBaseMilliseconds = 1_000
+    @Option(name: .customLong("sync-poll-ms"), help: .hidden) var syncPollMilliseconds = 1_000
+    @Option(name: .customLong("sync-timeout-ms"), help: .hidden) var syncTimeoutMilliseconds = 15_000
 
     func validate() throws {
         guard (10...16).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be between 10 and 16.") }
@@ -35,6 +41,9 @@ struct Serve: AgencyRunnable {
         guard (1...3600).contains(requestTimeout) else { throw ValidationError("--request-timeout must be between 1 and 3600 seconds.") }
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be between 1 and 3600 seconds.") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1.") }
+        guard (1...3_600_000).contains(syncRetryBaseMilliseconds), (1...60_000).contains(syncPollMilliseconds), (1...300_000).contains(syncTimeoutMilliseconds) else {
+            throw ValidationError("The sync timings must be positive (retry base at most an hour, poll at most a minute, timeout at most 5 minutes).")
+        }
         if let metricsPort {
             guard (1...65535).contains(metricsPort), metricsPort != port else { throw ValidationError("--metrics-port must be between 1 and 65535 and differ from --port.") }
         }
@@ -48,11 +57,19 @@ struct Serve: AgencyRunnable {
         let limits = ServerLimits(
             requestReadTimeout: .seconds(Int64(requestTimeout)), idleTimeout: .seconds(Int64(idleTimeout)), maxConnections: maxConnections
         )
+        let keyPath = secretKeyFile ?? SecretKeyFile.defaultPath(forDatabase: opened.path)
+        let (cipher, keyCreated) = try SecretKeyFile.loadOrCreate(at: keyPath)
+        let sync = SyncSettings(
+            cipher: cipher,
+            policy: SyncRetryPolicy(baseDelay: Double(syncRetryBaseMilliseconds) / 1_000, requestTimeout: Double(syncTimeoutMilliseconds) / 1_000),
+            pollInterval: .milliseconds(syncPollMilliseconds)
+        )
         let app = buildApplication(
             database: opened.database, settings: settings, address: ServerAddress(host: host, port: port), limits: limits,
             metrics: metricsPort.map { _ in ServiceMetrics.bootstrap() }, metricsAddress: metricsPort.map { ServerAddress(host: metricsHost, port: $0) },
-            logger: logger
+            sync: sync, logger: logger
         )
+        if keyCreated { logger.notice("Made the secret key for contact-sync credentials at \(keyPath): back it up with the database.") }
         // Through the logger, which flushes each line: stdout under a supervisor is block-buffered.
         logger.info("Serving http://\(host):\(port) from the database \(opened.path)\(opened.isNew ? " (a new file)" : "").")
         do {
