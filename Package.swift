@@ -87,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "agency-bench",
             dependencies: [
-                "AgencyBenchSupport", "AgencyDomain", "AgencyStorage",
+                "AgencyBenchSupport", "AgencyDomain", "AgencyStorage", "AgencyHTTP",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -10,7 +10,7 @@ struct BenchOptions {
     var accounts: Int
     var snapshots: Int
     var wrkSeconds: Int
-    /// Which of sections 2...7 to run (`--only 2,4`); the sandbox of section 1 is always built.
+    /// Which of sections 2...8 to run (`--only 2,4`); the sandbox of section 1 is always built.
     var sections: Set<Int>
 }
 
@@ -50,6 +50,7 @@ struct Benchmarks {
         if options.sections.contains(5) { try await apiReads(database, agencyID: agencyID, sandboxID: sandboxID) }
         if options.sections.contains(6) { try await updates(database, raw, agencyID: agencyID, sandboxID: sandboxID) }
         if options.sections.contains(7) { try await contacts(database, raw, agencyID: agencyID) }
+        if options.sections.contains(8) { try await contactSync(database, agencyID: agencyID) }
     }
 
     /// 2. Snapshot and provisioning against copying the same rows with INSERT … SELECT.

@@ -16,7 +16,7 @@ let options = BenchOptions(
     accounts: Int(value(after: "--accounts") ?? "") ?? 1_000,
     snapshots: Int(value(after: "--snapshots") ?? "") ?? 100,
     wrkSeconds: Int(value(after: "--wrk-seconds") ?? "") ?? 10,
-    sections: Set((value(after: "--only") ?? "2,3,4,5,6,7").split(separator: ",").compactMap { Int($0) })
+    sections: Set((value(after: "--only") ?? "2,3,4,5,6,7,8").split(separator: ",").compactMap { Int($0) })
 )
 try await Benchmarks(options: options).run()
 
