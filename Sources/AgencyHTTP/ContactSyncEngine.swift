@@ -169,7 +169,10 @@ public struct ContactSyncEngine: Sendable {
         guard provider == .brevo, !fields.isEmpty else { return }
         let response: SyncResponse
         do {
-            response = try await settings.transport.send(BrevoRequests.attributes(baseURL: endpoint, apiKey: credentials.apiKey ?? ""), timeout: settings.policy.requestTimeout)
+            // Asked inside a request: at most 5 s, so that a remote that does not answer does not hold the caller.
+            response = try await settings.transport.send(
+                BrevoRequests.attributes(baseURL: endpoint, apiKey: credentials.apiKey ?? ""), timeout: min(settings.policy.requestTimeout, 5)
+            )
         } catch {
             throw DomainError.unprocessable(code: "remote_unreachable", message: "Brevo did not answer at \(endpoint), so the field mapping could not be checked; nothing was saved.")
         }

@@ -3,6 +3,7 @@ import AgencyDomain
 import AgencyHTTP
 import AgencyStorage
 import Foundation
+import Logging
 import Testing
 
 /// "Sync now" and its summary, and the two-way inbound endpoint.
@@ -125,6 +126,42 @@ struct ContactSyncRunTests {
             #expect(outbound.inbound_url == nil)
             #expect(try await api.request(.post, "/hooks/connections/\(outbound.id)", raw: event, headers: [.testSignature: signed]).status == .notFound)
             #expect(try await api.request(.post, "/hooks/connections/999", raw: event).status == .notFound)
+        }
+    }
+
+    /// The worker runs a full sync by itself once a connection's interval has passed since the last
+    /// one, and not before.
+    @Test func theIntervalRunsAFullSync() async throws {
+        let brevo = FakeBrevo()
+        try await brevo.run { base in
+            let fixture = try await SyncFixture()
+            try await fixture.test { api in
+                let (account, _, connection) = try await ContactSyncDeliveryTests.brevoSetup(api, fixture, base: base)
+                let worker = ContactSyncWorker(database: fixture.database, settings: fixture.sync, logger: .init(label: "sync-test"))
+                try await worker.runOnce(now: Date())
+                let path = "/v1/accounts/\(account)/connections/\(connection)/syncs"
+                #expect(try await api.request(.get, path, agency: fixture.agency).decode(SyncRunList.self).syncs.isEmpty, "enabling was the first full sync")
+                try await worker.runOnce(now: Date().addingTimeInterval(61 * 60))
+                let runs = try await api.request(.get, path, agency: fixture.agency).decode(SyncRunList.self).syncs
+                #expect(runs.map(\.trigger) == ["interval"])
+            }
+        }
+    }
+
+    /// Deleting an account with an enabled connection and synced contacts removes it all in one go.
+    @Test func deletingAnAccountTakesItsConnectionsWithIt() async throws {
+        let brevo = FakeBrevo()
+        try await brevo.run { base in
+            let fixture = try await SyncFixture()
+            try await fixture.test { api in
+                let (account, token, connection) = try await ContactSyncDeliveryTests.brevoSetup(api, fixture, base: base)
+                _ = try await api.subscribedContact("gone@example.com", apiToken: token)
+                try await fixture.drain(connection)
+                _ = try await api.subscribedContact("queued@example.com", apiToken: token)
+                #expect(try await api.request(.delete, "/v1/accounts/\(account)", agency: fixture.agency).status == .noContent)
+                #expect(try await fixture.database.pendingSyncChanges(connectionID: connection) == 0)
+                #expect(try await fixture.database.dueSyncConnections(now: Date()).isEmpty)
+            }
         }
     }
 }
