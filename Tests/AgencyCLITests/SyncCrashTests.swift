@@ -123,6 +123,11 @@ struct SyncCrashTests {
             kill(server.processIdentifier, SIGKILL)
             server.waitUntilExit()
             receiver.state.withLock { $0.released = true }
+            // The key that seals the credentials was made beside the database, readable by its owner only;
+            // the restarted service opens the credentials with it (the deliveries below prove it).
+            let key = try FileManager.default.attributesOfItem(atPath: database + ".key")
+            #expect((key[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+            #expect((key[.size] as? NSNumber)?.intValue == 32)
 
             server = try start()
             try await DeployedBinaryTests.waitUntilServing(url + "/health")

@@ -134,4 +134,24 @@ struct ContactSyncRulesTests {
         #expect(own == InboundSyncEvent(key: "webhook:e1", email: "a@example.com", subscribed: true, remoteLists: ["news"]))
         #expect(throws: DomainError.self) { try InboundSyncEvent.webhook(Array(#"{"type":"subscribe","email":"a@example.com"}"#.utf8)) }
     }
+
+    /// The interval is 0 to 10,080 minutes and the field mapping at most 100 pairs: both ends taken, one past refused.
+    @Test func intervalAndFieldLimitsHoldOnBothSides() throws {
+        func draft(interval: Int? = nil, fields: [SyncFieldPair]? = nil) throws -> SyncConnectionDraft {
+            try SyncConnectionDraft(
+                name: "B", provider: "webhook", direction: "two_way", endpoint: "https://hooks.example.com/e",
+                lists: [SyncListPair(listID: 1, remoteList: "news")], fields: fields, intervalMinutes: interval, dailyBudget: nil
+            )
+        }
+        #expect(try draft(interval: 0).intervalMinutes == 0)
+        #expect(try draft(interval: 10_080).intervalMinutes == 10_080)
+        #expect(throws: DomainError.self) { try draft(interval: -1) }
+        #expect(throws: DomainError.self) { try draft(interval: 10_081) }
+        let hundred = (1...100).map { SyncFieldPair(field: String($0), attribute: "A\($0)") }
+        #expect(try draft(fields: hundred).fields.count == 100)
+        #expect(throws: DomainError.self) { try draft(fields: hundred + [SyncFieldPair(field: "first_name", attribute: "B")]) }
+        #expect(throws: DomainError.self) { try draft(fields: [SyncFieldPair(field: "email", attribute: "E")]) }
+        #expect(throws: DomainError.self) { try draft(fields: [SyncFieldPair(field: "first_name", attribute: "EMAIL")]) }
+        #expect(try draft().direction == .twoWay)
+    }
 }

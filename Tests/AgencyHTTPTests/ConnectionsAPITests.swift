@@ -4,6 +4,7 @@ import AgencyHTTP
 import AgencyStorage
 import Foundation
 import GRDB
+import HTTPTypes
 import Testing
 
 /// The agency API for contact-sync connections: create, read, change, delete, and the rules that hold
@@ -42,6 +43,9 @@ struct ConnectionsAPITests {
                 #expect(try await api.request(.patch, "/v1/accounts/\(account)/connections/\(body.id)", agency: other, json: ["enabled": false]).status == .notFound)
                 #expect(try await api.request(.delete, "/v1/accounts/\(account)/connections/\(body.id)", agency: other).status == .notFound)
                 #expect(try await api.createConnection(account: account, agency: other, Self.brevoBody(base)).status == .notFound)
+                for (method, tail) in [(HTTPRequest.Method.get, "/contacts?status=failed"), (.post, "/sync"), (.get, "/syncs")] {
+                    #expect(try await api.request(method, "/v1/accounts/\(account)/connections/\(body.id)\(tail)", agency: other).status == .notFound, "\(tail)")
+                }
                 #expect(try await api.request(.delete, "/v1/accounts/\(account)/connections/\(body.id)", agency: fixture.agency).status == .noContent)
                 #expect(try await api.request(.get, "/v1/accounts/\(account)/connections/\(body.id)", agency: fixture.agency).status == .notFound)
             }
@@ -190,6 +194,24 @@ struct ConnectionsAPITests {
                 let enabled = try await api.request(.patch, path, agency: fixture.agency, json: ["credentials": ["api_key": brevo.apiKey], "enabled": true])
                 #expect(try enabled.decode(ConnectionBody.self).enabled)
             }
+        }
+    }
+
+    /// Made two-way later, a connection gets its inbound secret in that reply, once.
+    @Test func becomingTwoWayShowsTheInboundSecretOnce() async throws {
+        let fixture = try await SyncFixture()
+        try await fixture.test { api in
+            let (account, _) = try await api.fitnessSandbox(agency: fixture.agency)
+            let created = try await api.createConnection(account: account, agency: fixture.agency, [
+                "name": "CRM", "provider": "webhook", "url": "http://127.0.0.1:9/events", "lists": [["list_id": "2", "remote_list": "news"]],
+            ]).decode(ConnectionBody.self)
+            #expect(created.inbound_secret == nil && created.inbound_url == nil)
+            let path = "/v1/accounts/\(account)/connections/\(created.id)"
+            let twoWay = try await api.request(.patch, path, agency: fixture.agency, json: ["direction": "two_way"]).decode(ConnectionBody.self)
+            #expect(twoWay.inbound_secret?.hasPrefix("whsec_") == true)
+            #expect(twoWay.inbound_url?.hasSuffix("/hooks/connections/\(created.id)") == true)
+            #expect(try await api.request(.patch, path, agency: fixture.agency, json: ["name": "CRM 2"]).decode(ConnectionBody.self).inbound_secret == nil)
+            #expect(try await api.request(.patch, path, agency: fixture.agency, json: ["provider": "brevo"]).error?.field == "provider")
         }
     }
 }
