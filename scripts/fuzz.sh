@@ -24,6 +24,7 @@
 # Needs python3 (>= 3.9) with venv, curl, and pip access to PyPI the first time (it creates
 # .venv-fuzz/ in the repository, or $FUZZ_VENV).
 set -euo pipefail
+arguments=("$@")
 
 SCHEMATHESIS_VERSION="4.32.5"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -98,6 +99,12 @@ if ! { [ -x "$ST" ] && "$ST" --version 2>/dev/null | grep -qx "schemathesis, ver
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 "$ST" --version >&2
+
+# From here on the service calls the URLs the fuzzer makes up (webhooks, sync connections): only
+# loopback may exist (scripts/loopback-only.sh).
+if [ "${AGENCY_LOOPBACK_ONLY:-}" != 1 ]; then
+    exec "$ROOT/scripts/loopback-only.sh" "${BASH_SOURCE[0]}" "${arguments[@]}"
+fi
 
 # --- scratch space and clean-up ----------------------------------------------------------------
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/agency-fuzz.XXXXXX")"
