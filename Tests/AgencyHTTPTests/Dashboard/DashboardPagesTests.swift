@@ -1,0 +1,149 @@
+import AgencyDomain
+import AgencyHTTP
+import AgencyStorage
+import Foundation
+import HTTPTypes
+import Testing
+
+@Suite("Dashboard: the agency's pages")
+struct DashboardPagesTests {
+    /// "Add new" makes a sandbox and shows its login URL, username and password once, with copy
+    /// buttons; the password opens the account through the same login as the API.
+    @Test func addNewShowsCredentialsOnce() async throws {
+        let service = try await TestService()
+        let (page, login) = try await service.browse { browser in
+            try await browser.signIn(agency: service.agencyA)
+            let page = try await browser.addAccount("Fitness workshop", kind: "sandbox")
+            return (page, try await service.database.user(named: page.code("username") ?? ""))
+        }
+        #expect(page.status == .created)
+        #expect(page.code("login-url") == "https://snapshots.test/login")
+        #expect(page.html.contains("will not be shown again"))
+        #expect(page.html.contains("data-copy=\"password\""))
+        let password = try #require(page.code("password"))
+        #expect(password.count == 24)
+        let stored = try #require(login)
+        #expect(stored.passwordHash != password && stored.passwordHash.hasPrefix("$2"))
+    }
+
+    /// A double click (the same form sent twice) makes one account and shows the same credentials.
+    @Test func theSameFormSentTwiceMakesOneAccount() async throws {
+        let service = try await TestService()
+        let (first, second) = try await service.browse { browser in
+            try await browser.signIn(agency: service.agencyA)
+            let form = try await browser.get("/dashboard/accounts/new")
+            let fields = ["name": "Once", "kind": "sandbox", "snapshot": "", "idempotency_key": form.field("idempotency_key") ?? ""]
+            return (try await browser.post("/dashboard/accounts", fields), try await browser.post("/dashboard/accounts", fields))
+        }
+        #expect(first.status == .created && second.status == .created)
+        #expect(first.code("username") == second.code("username"))
+        #expect(first.code("password") == second.code("password"))
+        let agencyID = try #require(try await service.database.agencyID(forTokenDigest: Secrets.digest(ofToken: service.agencyA)))
+        #expect(try await service.database.accounts(agencyID: agencyID, kind: nil, page: Page()).total == 1)
+    }
+
+    /// A name the rules refuse gets the form again with the message next to the name field, and the
+    /// same idempotency key; nothing is made.
+    @Test func anEmptyNameIsSaidNextToTheField() async throws {
+        let service = try await TestService()
+        let page = try await service.browse { browser in
+            try await browser.signIn(agency: service.agencyA)
+            return try await browser.addAccount("   ", kind: "sandbox")
+        }
+        #expect(page.status == .unprocessableContent)
+        #expect(page.html.contains("id=\"name-error\">A name is required."))
+        #expect(page.html.contains("aria-describedby=\"name-error\""))
+    }
+
+    /// The whole agency flow renders every page: sandbox, snapshot, "Create account" with the
+    /// snapshot chosen, the account page, verify and drift, a token, the delete confirmations, and
+    /// the snapshot's deletion, after which the account stays and shows its source as deleted.
+    @Test func everyPageOfTheFlowRenders() async throws {
+        let service = try await TestService()
+        try await service.browse { browser in
+            try await browser.signIn(agency: service.agencyA)
+            let sandbox = try await browser.addAccount("Fitness workshop", kind: "sandbox")
+            let sandboxID = try #require(sandbox.firstID(after: "/dashboard/accounts/"))
+
+            let created = try await browser.createSnapshot(of: sandboxID, name: "Fitness v1")
+            #expect(created.status == .seeOther && created.location == "/dashboard/snapshots?done=snapshot-created")
+            let snapshots = try await browser.get("/dashboard/snapshots?done=snapshot-created")
+            #expect(snapshots.status == .ok && snapshots.html.contains("The snapshot was created."))
+            #expect(snapshots.html.contains("<td data-label=\"Name\">Fitness v1</td>"))
+            #expect(snapshots.html.contains(">Fitness workshop</a>"), "the source account by name")
+            let snapshotID = try #require(snapshots.firstID(after: "/dashboard/accounts/new?snapshot="))
+
+            let add = try await browser.get("/dashboard/accounts/new?snapshot=\(snapshotID)")
+            #expect(add.html.contains("<option value=\"\(snapshotID)\" selected>Fitness v1 (ID \(snapshotID))</option>"))
+            #expect(add.html.contains("id=\"kind-paid\" name=\"kind\" value=\"paid\" checked"))
+            let client = try await browser.addAccount("Gym Berlin", kind: "paid", snapshot: snapshotID)
+            #expect(client.status == .created)
+            let clientID = try #require(client.firstID(after: "/dashboard/accounts/"))
+
+            let list = try await browser.get("/dashboard")
+            #expect(list.html.contains(">Gym Berlin</a>") && list.html.contains(">Fitness workshop</a>"))
+            #expect(list.html.contains("0 / 100"), "a sandbox's contacts against its cap")
+            #expect(list.html.contains("Log in to Fitness workshop"), "a Log in button per sandbox")
+            let sandboxesOnly = try await browser.get("/dashboard?kind=sandbox")
+            #expect(!sandboxesOnly.html.contains(">Gym Berlin</a>"))
+
+            let account = try await browser.get("/dashboard/accounts/\(clientID)")
+            #expect(account.status == .ok && account.html.contains("snapshot Fitness v1 (ID \(snapshotID))"))
+            let check = try await browser.get("/dashboard/accounts/\(clientID)/check")
+            #expect(check.status == .ok && check.html.contains("Every reference points inside the account."))
+            #expect(check.html.contains("The client has changed nothing since its snapshot."))
+            try await browser.get("/dashboard/accounts/\(clientID)")
+            let token = try await browser.post("/dashboard/accounts/\(clientID)/tokens")
+            #expect(token.status == .created)
+            let apiToken = try #require(token.code("token"))
+            #expect(try await service.database.accountID(forTokenDigest: Secrets.digest(ofToken: apiToken)) == clientID)
+
+            let confirmAccount = try await browser.get("/dashboard/accounts/\(sandboxID)/delete")
+            #expect(confirmAccount.html.contains("Delete account Fitness workshop</button>"))
+            let confirm = try await browser.get("/dashboard/snapshots/\(snapshotID)/delete")
+            #expect(confirm.html.contains("Delete snapshot Fitness v1</button>"))
+            let deleted = try await browser.post("/dashboard/snapshots/\(snapshotID)/delete")
+            #expect(deleted.status == .seeOther && deleted.location == "/dashboard/snapshots?done=snapshot-deleted")
+            let after = try await browser.get("/dashboard")
+            #expect(after.html.contains(">Gym Berlin</a>"))
+            #expect(after.html.contains("Fitness v1 <span class=\"muted\">(ID \(snapshotID))</span> <span class=\"badge\">deleted</span>"))
+            let orphan = try await browser.get("/dashboard/accounts/\(clientID)")
+            #expect(orphan.status == .ok && orphan.html.contains("its list of left-out images with it"))
+
+            try await browser.get("/dashboard/accounts/\(clientID)/delete")
+            let gone = try await browser.post("/dashboard/accounts/\(clientID)/delete")
+            #expect(gone.status == .seeOther && gone.location == "/dashboard?done=deleted")
+            #expect(try await browser.get("/dashboard/accounts/\(clientID)").status == .notFound)
+        }
+    }
+
+    /// An account from a snapshot with images lists each image the client must upload.
+    @Test func theAccountPageListsTheImagesToUpload() async throws {
+        let service = try await TestService()
+        let agencyID = try #require(try await service.database.agencyID(forTokenDigest: Secrets.digest(ofToken: service.agencyA)))
+        let fitness = try await service.test { api in try await api.fitnessSnapshot(agency: service.agencyA) }
+        #expect(fitness.snapshot.omitted_count > 0)
+        let page = try await service.browse { browser in
+            try await browser.signIn(agency: service.agencyA)
+            let client = try await browser.addAccount("Gym", kind: "trial", snapshot: Int64(fitness.snapshotID))
+            return try await browser.get("/dashboard/accounts/\(client.firstID(after: "/dashboard/accounts/") ?? 0)")
+        }
+        let snapshot = try await service.database.snapshot(id: Int64(fitness.snapshotID), agencyID: agencyID)
+        #expect(page.html.contains("Images to upload"))
+        let first = try #require(snapshot.omitted.first)
+        #expect(page.html.contains("<td data-label=\"Asset\">\(first.assetKind) \(first.assetID)</td>"))
+        #expect(page.html.contains("templates</li>") || page.html.contains("campaigns</li>"))
+    }
+
+    /// The page a missing account gets is HTML, with the status the API would give.
+    @Test func aMissingAccountIsAnHTMLNotFoundPage() async throws {
+        let service = try await TestService()
+        let (missing, notANumber) = try await service.browse { browser in
+            try await browser.signIn(agency: service.agencyA)
+            return (try await browser.get("/dashboard/accounts/999"), try await browser.get("/dashboard/accounts/x%3Cb%3E"))
+        }
+        #expect(missing.status == .notFound && missing.headers[.contentType] == "text/html; charset=utf-8")
+        #expect(missing.html.contains("Account 999 not found."))
+        #expect(notANumber.status == .notFound && !notANumber.html.contains("<b>"))
+    }
+}
