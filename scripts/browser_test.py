@@ -19,6 +19,8 @@ from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 passed = 0
 failed = 0
@@ -54,9 +56,10 @@ class Flow:
         self.driver.get(self.base + path)
 
     def shot(self, name, width=1200):
-        # The whole page at one width: the window is made as tall as the document.
-        height = self.driver.execute_script("return Math.max(document.body.scrollHeight, 500)")
-        self.driver.set_window_size(width, min(height + 120, 2400))
+        # The whole page at one width: the window is made as tall as the document laid out at it.
+        self.driver.set_window_size(width, 900)
+        height = self.driver.execute_script("return Math.max(document.documentElement.scrollHeight, 400)")
+        self.driver.set_window_size(width, min(height, 2400))
         self.driver.save_screenshot(f"{self.shots}/{name}.png")
         self.driver.set_window_size(1200, 900)
 
@@ -66,7 +69,13 @@ class Flow:
         field.send_keys(text)
 
     def click(self, css):
+        """Clicks a link or submit button and waits until the next page has replaced this one."""
+        page = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(By.CSS_SELECTOR, css).click()
+        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(page))
+
+    def choose(self, select_id, value):
+        Select(self.driver.find_element(By.ID, select_id)).select_by_value(value)
 
     def text(self):
         return self.driver.find_element(By.TAG_NAME, "body").text
@@ -128,7 +137,7 @@ def steps(flow, args):
     # Account Snapshots: create one from the sandbox.
     flow.click("nav a[href='/dashboard/snapshots']")
     check("Account Snapshots opens", flow.h1() == "Account Snapshots", flow.h1())
-    flow.driver.find_element(By.CSS_SELECTOR, f"#sandbox option[value='{sandbox_id}']").click()
+    flow.choose("sandbox", sandbox_id)
     flow.fill("snapshot-name", "Fitness v1")
     flow.click("section form button[type=submit]")
     check("the snapshot is listed", "The snapshot was created." in flow.text() and "Fitness v1" in flow.text())
