@@ -6,8 +6,9 @@
 The flow, as an account manager and then a client would go through it:
 sign in -> create a sandbox -> (the sandbox is built: the fitness-studio bundle is applied through
 the API, as `agency account apply` would) -> create a snapshot -> "Create account" from it ->
-credentials shown -> the client signs in at the login URL and sees its account -> the agency
-deletes the snapshot and the account stays. Each page is captured into DIR. Prints one line per
+credentials shown -> (the sandbox improves) snapshot 2, its diff, a preview of the push, the push ->
+the client signs in at the login URL and sees its account -> the agency deletes the snapshot the
+account now comes from, and the account stays, its source marked deleted. Each page is captured into DIR. Prints one line per
 check and a closing line `N passed, N failed`; exits 1 on any failure.
 """
 import argparse
@@ -167,6 +168,28 @@ def steps(flow, args):
     check("verify: references intact", "Every reference points inside the account." in flow.text())
     flow.shot("07-verify")
 
+    # The sandbox improves (its welcome email, through the per-account API); snapshot 2, the diff, a
+    # preview of the push, then the push.
+    sandbox_token = api(args.base_url, args.token, "POST", f"/v1/accounts/{sandbox_id}/tokens", b"")["token"]
+    request = urllib.request.Request(
+        f"{args.base_url}/api/3/templates/1", method="PUT",
+        data=json.dumps({"template": {"html": "<h1>Welcome!</h1><p>Your first class is on us.</p>"}}).encode(),
+        headers={"Api-Token": sandbox_token, "Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request, timeout=60).read()
+    flow.click("nav a[href='/dashboard/snapshots']")
+    flow.choose("sandbox", sandbox_id)
+    flow.fill("snapshot-name", "Fitness v2")
+    flow.click("section form button[type=submit]")
+    flow.click("form.compare button[type=submit]")
+    check("the diff shows the changed template", "Fitness v1 → Fitness v2" in flow.h1() and "changed" in flow.text(), flow.h1())
+    flow.shot("14-diff")
+    flow.click("form[action$='/push'] button[type=submit]")
+    check("the preview writes nothing and lists the account", "nothing was written" in flow.text() and "previewed" in flow.text())
+    flow.shot("15-push-preview")
+    flow.click("form[action$='/push'] button[type=submit]")
+    check("the push updates the account", "updated" in flow.text(), flow.text()[:200])
+
     flow.click("nav a[href='/dashboard']")
     check("the Reseller tab lists both accounts", "Gym Berlin" in flow.text() and "Fitness workshop" in flow.text())
     flow.shot("08-accounts")
@@ -194,15 +217,17 @@ def steps(flow, args):
 
     # Back as the agency: delete the snapshot; the account stays.
     flow.open("/dashboard/snapshots")
-    flow.click("a[aria-label='Delete snapshot Fitness v1']")
-    check("the delete confirmation names the snapshot", "Delete snapshot Fitness v1" in flow.text())
+    # The snapshot the client account now comes from (the push moved it to v2).
+    flow.click("a[aria-label='Delete snapshot Fitness v2']")
+    check("the delete confirmation names the snapshot", "Delete snapshot Fitness v2" in flow.text())
     flow.shot("12-delete-snapshot")
     flow.click("main form button.danger")
-    check("the snapshot is gone", "The snapshot was deleted." in flow.text() and "No snapshots yet." in flow.text())
+    names = [cell.text for cell in flow.driver.find_elements(By.CSS_SELECTOR, "td[data-label='Name']")]
+    check("the snapshot is gone", "The snapshot was deleted." in flow.text() and names == ["Fitness v1"], str(names))
     flow.open("/dashboard")
     rows = flow.driver.find_elements(By.CSS_SELECTOR, "tbody tr")
     gym = [row.text for row in rows if "Gym Berlin" in row.text]
-    check("the account stays, its source snapshot marked deleted", len(gym) == 1 and "deleted" in gym[0], str(gym))
+    check("the account stays, its source snapshot marked deleted", len(gym) == 1 and "Fitness v2" in gym[0] and "deleted" in gym[0], str(gym))
     flow.shot("13-accounts-after-delete")
 
     # Without JavaScript's help nothing is lost: every page's copy buttons are extras.

@@ -25,6 +25,7 @@ public enum DashboardRoutes {
         let agency = router.group("dashboard").add(middleware: DashboardSessionMiddleware(database: database, cookies: cookies, kind: .agency))
         signIn.addSignedInRoutes(to: agency)
         DashboardAccountsController(database: database, settings: settings, hasher: login.hasher, cookies: cookies).addRoutes(to: agency)
+        DashboardUpdatesController(database: database).addRoutes(to: agency)
         DashboardSnapshotsController(database: database).addRoutes(to: agency)
 
         let client = ClientController(database: database, login: login, cookies: cookies)

@@ -40,7 +40,11 @@ struct DashboardSnapshotsController {
                 )
             },
             sandboxes: sandboxes.map { Choice(value: "\($0.id)", label: "\($0.name) (ID \($0.id))", selected: $0.id == sandboxID) },
-            hasSandboxes: !sandboxes.isEmpty, name: name, nameError: nameError, sandboxError: sandboxError, total: total
+            hasSandboxes: !sandboxes.isEmpty, name: name, nameError: nameError, sandboxError: sandboxError, total: total,
+            canCompare: snapshots.count >= 2,
+            // Newest first: by default the newest against the one before it.
+            compareFrom: snapshots.enumerated().map { Choice(value: "\($1.id)", label: "\($1.name) (ID \($1.id))", selected: $0 == 1) },
+            compareTo: snapshots.enumerated().map { Choice(value: "\($1.id)", label: "\($1.name) (ID \($1.id))", selected: $0 == 0) }
         ), status: status)
     }
 

@@ -176,6 +176,10 @@ struct SnapshotsView {
     var nameError: String?
     var sandboxError: String?
     var total: Int
+    /// Two drop-downs for "Compare", shown when there are two snapshots or more.
+    var canCompare: Bool
+    var compareFrom: [Choice]
+    var compareTo: [Choice]
 }
 
 struct ClientAccountView {
@@ -185,4 +189,41 @@ struct ClientAccountView {
     var counts: [Count]
     var images: [ImageRow]
     var imagesUnknown: Bool
+}
+
+struct DiffRow {
+    var kind: String
+    var id: Int64
+    var name: String
+    var status: String
+    var fields: String
+}
+
+struct DiffView {
+    var page: PageChrome
+    var fromName: String
+    var toName: String
+    var toID: Int64
+    var rows: [DiffRow]
+    var summary: String
+    /// The accounts whose base is an earlier snapshot of the same sandbox: what a push updates.
+    var behind: [String]
+    var hasBehind: Bool
+    var policies: [Choice]
+}
+
+struct PushRow {
+    var account: String
+    var status: String
+    var summary: String
+    var error: String?
+}
+
+struct PushView {
+    var page: PageChrome
+    var dryRun: Bool
+    var snapshotName: String
+    var snapshotID: Int64
+    var policy: String
+    var rows: [PushRow]
 }

@@ -25,6 +25,7 @@ struct DashboardSecurityTests {
                 credentials, snapshots, client, try await browser.get("/dashboard"), try await browser.get("/dashboard/accounts/\(id)"),
                 try await browser.get("/dashboard/accounts/\(id)/check"), try await browser.get("/dashboard/accounts/\(id)/delete"),
                 try await browser.get("/dashboard/snapshots/\(snapshotID)/delete"), try await browser.get("/dashboard/accounts/new?snapshot=\(snapshotID)"),
+                try await browser.get("/dashboard/snapshots/diff?from=\(snapshotID)&to=\(snapshotID)"),
             ]
         }
         for page in pages {
@@ -83,6 +84,7 @@ struct DashboardSecurityTests {
                     "name": "Forged", "kind": "sandbox", "idempotency_key": form.field("idempotency_key") ?? "",
                 ], csrf: csrf).status)
                 statuses.append(try await browser.post("/dashboard/snapshots", ["sandbox": "\(id)", "name": "forged"], csrf: csrf).status)
+                statuses.append(try await browser.post("/dashboard/snapshots/\(snapshotID)/push", ["mode": "push"], csrf: csrf).status)
                 statuses.append(try await browser.post("/dashboard/snapshots/\(snapshotID)/delete", csrf: csrf).status)
                 statuses.append(try await browser.post("/dashboard/accounts/\(id)/delete", csrf: csrf).status)
                 statuses.append(try await browser.post("/dashboard/accounts/\(id)/tokens", csrf: csrf).status)
