@@ -146,4 +146,43 @@ struct DashboardPagesTests {
         #expect(missing.html.contains("Account 999 not found."))
         #expect(notANumber.status == .notFound && !notANumber.html.contains("<b>"))
     }
+
+    /// The Reseller tab shows 25 accounts a page: with 25 there is no next page, with 26 there is,
+    /// and it holds the 26th; a page number that is not one shows the first page.
+    @Test func accountsComeInPagesOf25() async throws {
+        let service = try await TestService()
+        let agencyID = try #require(try await service.database.agencyID(forTokenDigest: Secrets.digest(ofToken: service.agencyA)))
+        func add(_ number: Int) async throws {
+            _ = try await service.database.createAccount(
+                agencyID: agencyID, name: "Client \(number)", kind: .trial, passwordHash: "unused", makeUsername: { "client-\(number)" }
+            )
+        }
+        for number in 1...25 { try await add(number) }
+        let (full, _) = try await service.browse { browser in
+            try await browser.signIn(agency: service.agencyA)
+            return (try await browser.get("/dashboard"), ())
+        }
+        #expect(full.html.contains("Accounts 1–25 of 25") && !full.html.contains("rel=\"next\""))
+        try await add(26)
+        let (first, second, nonsense) = try await service.browse { browser in
+            try await browser.signIn(agency: service.agencyA)
+            return (try await browser.get("/dashboard"), try await browser.get("/dashboard?page=2"), try await browser.get("/dashboard?page=-3x"))
+        }
+        #expect(first.html.contains("Accounts 1–25 of 26") && first.html.contains("<a href=\"/dashboard?page=2\" rel=\"next\">"))
+        #expect(!first.html.contains(">Client 1</a>"), "newest first: the oldest is on page 2")
+        #expect(second.html.contains("Accounts 26–26 of 26") && second.html.contains(">Client 1</a>") && second.html.contains("rel=\"prev\""))
+        #expect(nonsense.status == .ok && nonsense.html.contains("Accounts 1–25 of 26"))
+    }
+
+    /// The stylesheet and the script are served as what they are, and nothing else is.
+    @Test func theStaticFilesAreServed() async throws {
+        let service = try await TestService()
+        let (css, script, other) = try await service.browse { browser in
+            (try await browser.get("/dashboard/static/dashboard.css"), try await browser.get("/dashboard/static/copy.js"),
+             try await browser.get("/dashboard/static/..%2FTemplates%2Flayout.mustache"))
+        }
+        #expect(css.status == .ok && css.headers[.contentType] == "text/css; charset=utf-8" && css.html.contains("@media"))
+        #expect(script.status == .ok && script.headers[.contentType] == "text/javascript; charset=utf-8" && script.html.contains("clipboard"))
+        #expect(other.status == .notFound)
+    }
 }
