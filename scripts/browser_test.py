@@ -58,9 +58,11 @@ class Flow:
 
     def shot(self, name, width=1200):
         # The whole page at one width: the window is made as tall as the document laid out at it.
+        # The window's size includes the browser's own frame, which the page does not get.
         self.driver.set_window_size(width, 900)
+        frame = 900 - self.driver.execute_script("return window.innerHeight")
         height = self.driver.execute_script("return Math.max(document.documentElement.scrollHeight, 400)")
-        self.driver.set_window_size(width, min(height, 2400))
+        self.driver.set_window_size(width, min(height + frame, 2600))
         self.driver.save_screenshot(f"{self.shots}/{name}.png")
         self.driver.set_window_size(1200, 900)
 

@@ -55,6 +55,7 @@ struct Serve: AgencyRunnable {
         )
         // Through the logger, which flushes each line: stdout under a supervisor is block-buffered.
         logger.info("Serving http://\(host):\(port) from the database \(opened.path)\(opened.isNew ? " (a new file)" : "").")
+        logger.info("The dashboard is at \(settings.publicURL)/ (sign in with the agency token); clients sign in at \(settings.loginURL).")
         do {
             try await app.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {

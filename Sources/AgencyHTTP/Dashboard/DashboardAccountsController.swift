@@ -250,7 +250,20 @@ struct AccountHoldings {
         if let source = account.source {
             if source.snapshotExists {
                 let snapshot = try await database.snapshot(id: source.snapshotID, agencyID: account.agencyID)
-                images = snapshot.omitted.map { ImageRow(asset: "\($0.assetKind) \($0.assetID)", location: $0.location, source: $0.source) }
+                // Named as the account has them now ("template 2 Welcome"); one the client deleted keeps its id only.
+                var names: [String: String] = [:]
+                for image in snapshot.omitted where names["\(image.assetKind) \(image.assetID)"] == nil {
+                    let key = "\(image.assetKind) \(image.assetID)"
+                    if let kind = AssetKind(rawValue: image.assetKind), let id = Int64(image.assetID),
+                       let asset = try? await database.asset(accountID: account.id, kind: kind, id: id) {
+                        names[key] = "\(key): \(asset.name)"
+                    } else {
+                        names[key] = key
+                    }
+                }
+                images = snapshot.omitted.map {
+                    ImageRow(asset: names["\($0.assetKind) \($0.assetID)"] ?? "", location: $0.location, source: $0.source)
+                }
             } else {
                 unknown = true
             }
