@@ -19,6 +19,7 @@ struct DashboardAccountsController {
         group.get("accounts/new", use: newAccount)
         group.post("accounts", use: create)
         group.get("accounts/:id", use: show)
+        group.post("accounts/:id", use: update)
         group.get("accounts/:id/check", use: check)
         group.post("accounts/:id/tokens", use: mintToken)
         group.get("accounts/:id/delete", use: confirmDelete)
@@ -33,6 +34,7 @@ struct DashboardAccountsController {
     /// Notices after a redirect are chosen by code, so no text from the URL reaches the page.
     static let notices = [
         "deleted": "The account was deleted.",
+        "updated": "The account was saved.",
         "snapshot-created": "The snapshot was created.",
         "snapshot-deleted": "The snapshot was deleted. Accounts made from it keep working and keep its name and digest.",
     ]
@@ -161,13 +163,46 @@ struct DashboardAccountsController {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let session = try context.requireSession()
         let account = try await database.account(id: try pathID(context, what: "Account"), agencyID: session.agencyID)
+        return try await accountPage(session, account, notice: request.query("done").flatMap { Self.notices[$0] })
+    }
+
+    func accountPage(
+        _ session: SignedInSession, _ account: Account, notice: String? = nil, name: String? = nil,
+        nameError: String? = nil, kindError: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let holdings = try await AccountHoldings.read(account, database: database)
-        var chrome = Self.chrome(account.name, session)
+        var chrome = Self.chrome(account.name, session, notice: notice)
         chrome.onAccounts = true
         return try DashboardPages.page("account", AccountView(
             page: chrome, account: AccountRow(account), username: try await database.accountUser(accountID: account.id).username,
-            counts: holdings.counts, images: holdings.images, imagesUnknown: holdings.imagesUnknown, sourceDigest: account.source?.digest
-        ))
+            counts: holdings.counts, images: holdings.images, imagesUnknown: holdings.imagesUnknown, sourceDigest: account.source?.digest,
+            editName: name ?? account.name,
+            // A sandbox stays a sandbox and a client account never becomes one: only trial and paid are offered.
+            plans: account.kind == .sandbox ? [] : [AccountKind.trial, .paid].map { Choice(value: $0.rawValue, label: $0.rawValue.capitalized, selected: $0 == account.kind) },
+            nameError: nameError, kindError: kindError
+        ), status: status)
+    }
+
+    /// Renames the account or changes trial to paid (or back), as `PATCH /v1/accounts/{id}` does.
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let session = try context.requireSession()
+        let form = try await DashboardForm.read(request, secret: session.sessionID)
+        let account = try await database.account(id: try pathID(context, what: "Account"), agencyID: session.agencyID)
+        let name = form["name"] ?? ""
+        do {
+            let validName = try AccountName.validated(name)
+            let kind = try form["kind"].map { try AccountKind.parse($0, field: "kind") }
+            _ = try await database.updateAccount(id: account.id, agencyID: session.agencyID, name: validName, kind: kind)
+        } catch let error as DomainError {
+            if case .invalid(let field, let message) = error, field == "name" {
+                return try await accountPage(session, account, name: name, nameError: message, status: .unprocessableContent)
+            }
+            guard case .notFound = error else {
+                return try await accountPage(session, account, name: name, kindError: error.message, status: .unprocessableContent)
+            }
+            throw error
+        }
+        return DashboardPages.redirect(to: "/dashboard/accounts/\(account.id)?done=updated")
     }
 
     /// Verify and drift, as `GET /v1/accounts/{id}/verify` and `/drift` report them.

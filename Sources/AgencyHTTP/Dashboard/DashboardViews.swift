@@ -124,6 +124,11 @@ struct AccountView {
     var images: [ImageRow]
     var imagesUnknown: Bool
     var sourceDigest: String?
+    /// The rename form: the name as typed, and the plans a client account can move between.
+    var editName: String
+    var plans: [Choice]
+    var nameError: String?
+    var kindError: String?
 }
 
 struct TokenView {

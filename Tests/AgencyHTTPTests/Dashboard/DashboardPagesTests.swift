@@ -186,3 +186,41 @@ struct DashboardPagesTests {
         #expect(other.status == .notFound)
     }
 }
+
+@Suite("Dashboard: renaming an account and changing its plan")
+struct DashboardAccountEditTests {
+    /// A trial account is renamed and becomes paid, as PATCH /v1/accounts/{id} would do it.
+    @Test func aTrialIsRenamedAndUpgraded() async throws {
+        let service = try await TestService()
+        let agencyID = try #require(try await service.database.agencyID(forTokenDigest: Secrets.digest(ofToken: service.agencyA)))
+        let (saved, page) = try await service.browse { browser in
+            try await browser.signIn(agency: service.agencyA)
+            let id = try await browser.addAccount("Gym", kind: "trial").firstID(after: "/dashboard/accounts/") ?? 0
+            try await browser.get("/dashboard/accounts/\(id)")
+            let saved = try await browser.post("/dashboard/accounts/\(id)", ["name": "Gym Berlin", "kind": "paid"])
+            return (saved, try await browser.get(saved.location ?? ""))
+        }
+        #expect(saved.status == .seeOther)
+        #expect(page.html.contains("The account was saved.") && page.html.contains("<h1>Gym Berlin</h1>"))
+        let account = try #require(try await service.database.accounts(agencyID: agencyID, kind: nil, page: Page()).accounts.first)
+        #expect(account.name == "Gym Berlin" && account.kind == .paid)
+    }
+
+    /// A sandbox is offered no plan, and a forged "paid" is refused next to the form: nothing changes.
+    @Test func aSandboxStaysASandbox() async throws {
+        let service = try await TestService()
+        let agencyID = try #require(try await service.database.agencyID(forTokenDigest: Secrets.digest(ofToken: service.agencyA)))
+        let (page, refused, empty) = try await service.browse { browser in
+            try await browser.signIn(agency: service.agencyA)
+            let id = try await browser.addAccount("Workshop", kind: "sandbox").firstID(after: "/dashboard/accounts/") ?? 0
+            let page = try await browser.get("/dashboard/accounts/\(id)")
+            let refused = try await browser.post("/dashboard/accounts/\(id)", ["name": "Workshop", "kind": "paid"])
+            return (page, refused, try await browser.post("/dashboard/accounts/\(id)", ["name": " "]))
+        }
+        #expect(!page.html.contains("name=\"kind\"") && page.html.contains("Save name</button>"))
+        #expect(refused.status == .unprocessableContent && refused.html.contains("A sandbox cannot be turned into a paid account."))
+        #expect(empty.status == .unprocessableContent && empty.html.contains("id=\"name-error\">A name is required."))
+        let account = try #require(try await service.database.accounts(agencyID: agencyID, kind: nil, page: Page()).accounts.first)
+        #expect(account.name == "Workshop" && account.kind == .sandbox)
+    }
+}

@@ -88,6 +88,7 @@ struct DashboardSecurityTests {
                 statuses.append(try await browser.post("/dashboard/snapshots/\(snapshotID)/delete", csrf: csrf).status)
                 statuses.append(try await browser.post("/dashboard/accounts/\(id)/delete", csrf: csrf).status)
                 statuses.append(try await browser.post("/dashboard/accounts/\(id)/tokens", csrf: csrf).status)
+                statuses.append(try await browser.post("/dashboard/accounts/\(id)", ["name": "Forged"], csrf: csrf).status)
                 statuses.append(try await browser.post("/dashboard/accounts/\(id)/log-in", csrf: csrf).status)
                 statuses.append(try await browser.post("/dashboard/sign-out", csrf: csrf).status)
             }
@@ -119,6 +120,7 @@ struct DashboardSecurityTests {
             try await b.get("/dashboard")
             statuses.append(try await b.post("/dashboard/accounts/\(id)/delete").status)
             statuses.append(try await b.post("/dashboard/accounts/\(id)/tokens").status)
+            statuses.append(try await b.post("/dashboard/accounts/\(id)", ["name": "Taken"]).status)
             statuses.append(try await b.post("/dashboard/accounts/\(id)/log-in").status)
             statuses.append(try await b.post("/dashboard/snapshots/\(snapshotID)/delete").status)
             let snapshotOfA = try await b.createSnapshot(of: id, name: "stolen")
