@@ -4,7 +4,8 @@
 run:            ## start the service on ./agency.sqlite (created and migrated on first start)
 	swift run agency serve
 
-test: unit fuzz browser-test ## everything CI runs: the test suite, the API fuzzer for a short budget, the dashboard in a browser
+test: unit fuzz ## everything CI runs: the test suite, the API fuzzer for a short budget, the dashboard in a browser
+	$(MAKE) browser-test SHOTS="$${TMPDIR:-/tmp}/agency-dashboard-screenshots"  # docs/dashboard/ changes only by hand
 
 unit:           ## the Swift test suite, on real SQLite databases
 	swift test
@@ -17,7 +18,7 @@ fuzz-long:      ## the fuzzer for 30 minutes, by hand
 
 browser-test:   ## the dashboard's whole flow in headless Chromium on a real `agency serve`; screenshots into docs/dashboard/
 	swift build --product agency
-	scripts/browser-test.sh
+	scripts/browser-test.sh --screenshots "$(or $(SHOTS),docs/dashboard)"
 
 build:
 	swift build
