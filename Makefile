@@ -1,10 +1,11 @@
 # Everyday commands; each mirrors a line of the README.
-.PHONY: run test unit fuzz fuzz-long build release spec bench
+.PHONY: run test unit fuzz fuzz-long browser-test build release spec bench
 
 run:            ## start the service on ./agency.sqlite (created and migrated on first start)
 	swift run agency serve
 
-test: unit fuzz ## everything CI runs: the test suite, then the API fuzzer for a short budget
+test: unit fuzz ## everything CI runs: the test suite, the API fuzzer for a short budget, the dashboard in a browser
+	$(MAKE) browser-test SHOTS="$${TMPDIR:-/tmp}/agency-dashboard-screenshots"  # docs/dashboard/ changes only by hand
 
 unit:           ## the Swift test suite, on real SQLite databases
 	swift test
@@ -14,6 +15,10 @@ fuzz:           ## schemathesis against docs/openapi.yaml on a real `agency serv
 
 fuzz-long:      ## the fuzzer for 30 minutes, by hand
 	scripts/fuzz.sh --budget 1800
+
+browser-test:   ## the dashboard's whole flow in headless Chromium on a real `agency serve`; screenshots into docs/dashboard/
+	swift build --product agency
+	scripts/browser-test.sh --screenshots "$(or $(SHOTS),docs/dashboard)"
 
 build:
 	swift build

@@ -10,6 +10,8 @@ public struct AppRequestContext: RequestContext {
     var agencyToken: String?
     /// Set by `AccountAuthenticator` on `/api/3` routes.
     public var accountID: Int64?
+    /// Set by `DashboardSessionMiddleware` on the dashboard's signed-in pages.
+    var dashboardSession: SignedInSession?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

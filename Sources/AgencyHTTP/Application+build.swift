@@ -61,7 +61,9 @@ public func buildRouter(
     router.add(middleware: MethodNotAllowedMiddleware(table: routeTable))
 
     router.get("health") { _, _ in try JSONReply.make(["status": "ok"]) }
-    LoginController(database: database, hasher: hasher).addRoutes(to: router)
+    let login = AccountLogin(database: database, hasher: hasher)
+    LoginController(database: database, credentials: login).addRoutes(to: router)
+    DashboardRoutes.add(to: router, database: database, settings: settings, login: login)
 
     let agencyAPI = router.group("v1").add(middleware: AgencyAuthenticator(database: database))
     AccountsController(database: database, settings: settings, hasher: hasher).addRoutes(to: agencyAPI)

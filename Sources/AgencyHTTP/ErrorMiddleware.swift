@@ -17,6 +17,10 @@ struct ErrorMiddleware: RouterMiddleware {
             if failure.status == .internalServerError {
                 context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
             }
+            // The dashboard is read by people in a browser: its errors are pages.
+            if DashboardRoutes.isPagePath(request.uri.path) {
+                return DashboardPages.errorPage(status: failure.status, message: failure.message, headers: failure.headers)
+            }
             let isPerAccountAPI = request.uri.path.hasPrefix("/api/3")
             return try isPerAccountAPI ? failure.activeCampaignReply() : failure.agencyReply()
         }
@@ -43,6 +47,8 @@ struct Failure {
         switch error {
         case let error as DomainError:
             self.init(error)
+        case let refusal as DashboardRefusal:
+            self.init(status: refusal.status, code: "stale_form", message: refusal.message)
         case is NIOTooManyBytesError:
             self.init(status: .contentTooLarge, code: "body_too_large", message: "The request body is larger than this endpoint accepts.")
         case let error as HTTPError:

@@ -10,6 +10,8 @@ public struct ServiceSettings: Sendable {
         self.bcryptCost = bcryptCost
     }
 
-    /// Where an account's users log in with their username and password.
-    public var loginURL: String { publicURL + "/v1/login" }
+    /// Where an account's users sign in with their username and password: the client's page of the
+    /// dashboard (`GET /login`), which a browser can open. Scripts trade the same credentials for a
+    /// token at `POST /v1/login`.
+    public var loginURL: String { publicURL + "/login" }
 }

@@ -13,7 +13,7 @@ struct CLITests {
         try await harness.session { run in
             let human = try await run(["sandbox", "create", "Fitness Studio"], [:])
             #expect(human.contains("Created sandbox account 1 \"Fitness Studio\""))
-            #expect(human.contains("login url: https://cli.test/v1/login"))
+            #expect(human.contains("login url: https://cli.test/login"))
             #expect(human.contains("username:  fitness-studio-"))
             #expect(human.contains("password:"))
 

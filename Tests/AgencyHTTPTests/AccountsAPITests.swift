@@ -15,7 +15,7 @@ struct AccountsAPITests {
             #expect(reply.json["usage"] as? [String: Int] == ["contacts": 0, "sends": 0])
             #expect((reply.json["created_at"] as? String)?.hasSuffix("Z") == true)
             let credentials = try #require(reply.json["credentials"] as? [String: String])
-            #expect(credentials["login_url"] == "https://snapshots.test/v1/login")
+            #expect(credentials["login_url"] == "https://snapshots.test/login")
             #expect(credentials["username"]?.hasPrefix("fitness-studio-") == true)
             #expect((credentials["password"]?.count ?? 0) >= 20)
 

@@ -19,7 +19,7 @@ struct ProvisioningAPITests {
             #expect(account.source.value?.snapshot_id == fitness.snapshot.id)
             #expect(account.source.value?.digest == fitness.snapshot.digest)
             #expect(account.source.value?.snapshot_exists == true)
-            #expect(account.credentials?.login_url == "https://snapshots.test/v1/login")
+            #expect(account.credentials?.login_url == "https://snapshots.test/login")
             let shown = try await api.request(.get, "/v1/accounts/\(account.id)", agency: service.agencyA)
             #expect(try shown.decode(AccountBody.self).credentials == nil)
         }

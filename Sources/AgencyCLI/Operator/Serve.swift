@@ -72,6 +72,7 @@ struct Serve: AgencyRunnable {
         if keyCreated { logger.notice("Made the secret key for contact-sync credentials at \(keyPath): back it up with the database.") }
         // Through the logger, which flushes each line: stdout under a supervisor is block-buffered.
         logger.info("Serving http://\(host):\(port) from the database \(opened.path)\(opened.isNew ? " (a new file)" : "").")
+        logger.info("The dashboard is at \(settings.publicURL)/ (sign in with the agency token); clients sign in at \(settings.loginURL).")
         do {
             try await app.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {

@@ -1,0 +1,74 @@
+import AgencyDomain
+import AgencyStorage
+import Foundation
+import Hummingbird
+
+/// A browser signed in to the dashboard, as a handler sees it.
+struct SignedInSession: Sendable {
+    var kind: DashboardSession.Kind
+    var agencyID: Int64
+    var accountID: Int64?
+    /// The cookie's value: keys the CSRF token and seals passwords shown after a double submit.
+    var sessionID: String
+
+    var csrfToken: String { SessionSecrets.csrfToken(forSession: sessionID) }
+}
+
+extension AppRequestContext {
+    /// The dashboard session; only reachable behind `DashboardSessionMiddleware`.
+    func requireSession() throws -> SignedInSession {
+        guard let dashboardSession else { throw DomainError.unauthorized() }
+        return dashboardSession
+    }
+}
+
+/// The dashboard's cookies: HttpOnly (no script reads them), SameSite=Strict (no other site's page
+/// sends them), Path=/, and Secure when the public URL is https.
+struct DashboardCookies: Sendable {
+    var secure: Bool
+
+    /// The agency's session and the client's are separate cookies: an account manager who opens a
+    /// sandbox with "Log in" stays signed in to the dashboard.
+    static func sessionName(_ kind: DashboardSession.Kind) -> String {
+        kind == .agency ? "agency_session" : "client_session"
+    }
+
+    /// A sign-in form has no session yet; its CSRF token is keyed by this short-lived cookie instead.
+    static let signInNonce = "signin_nonce"
+
+    func session(_ kind: DashboardSession.Kind, value: String) -> Cookie {
+        Cookie(
+            name: Self.sessionName(kind), value: value, maxAge: Int(AppDatabase.dashboardSessionLifetime), path: "/",
+            secure: secure, httpOnly: true, sameSite: .strict
+        )
+    }
+
+    func nonce(_ value: String) -> Cookie {
+        Cookie(name: Self.signInNonce, value: value, maxAge: 3600, path: "/", secure: secure, httpOnly: true, sameSite: .strict)
+    }
+
+    /// Clears a cookie in the browser.
+    func expired(_ name: String) -> Cookie {
+        Cookie(name: name, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .strict)
+    }
+}
+
+/// Lets a request through to the signed-in pages only with a live session of the right kind;
+/// otherwise sends the browser to the sign-in page.
+struct DashboardSessionMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let database: AppDatabase
+    let cookies: DashboardCookies
+    let kind: DashboardSession.Kind
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let value = request.cookies[DashboardCookies.sessionName(kind)]?.value, !value.isEmpty,
+              let session = try await database.dashboardSession(digest: Secrets.digest(ofToken: value)), session.kind == kind
+        else {
+            return DashboardPages.redirect(to: kind == .agency ? "/dashboard/sign-in" : DashboardRoutes.clientLoginPath)
+        }
+        var context = context
+        context.dashboardSession = SignedInSession(kind: kind, agencyID: session.agencyID, accountID: session.accountID, sessionID: value)
+        return try await next(request, context)
+    }
+}
