@@ -8,6 +8,7 @@
 # Screenshots of each page go to docs/dashboard/ (or DIR). Prints `N passed, N failed` at the end
 # and exits non-zero on any failure. Needs a built .build/debug/agency (`swift build`).
 set -euo pipefail
+arguments=("$@")
 
 SELENIUM_VERSION="4.51.0"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -46,6 +47,12 @@ if ! { [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import selenium, sys;
     log "installing selenium $SELENIUM_VERSION into $VENV"
     [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "selenium==$SELENIUM_VERSION"
+fi
+
+# From here on only loopback may exist: Chromium calls update and safe-browsing services of its own
+# (scripts/loopback-only.sh).
+if [ "${AGENCY_LOOPBACK_ONLY:-}" != 1 ]; then
+    exec "$ROOT/scripts/loopback-only.sh" "${BASH_SOURCE[0]}" "${arguments[@]}"
 fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/agency-browser.XXXXXX")"
