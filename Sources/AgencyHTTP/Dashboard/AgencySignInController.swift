@@ -18,8 +18,7 @@ struct AgencySignInController {
     }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if let value = request.cookies[DashboardCookies.sessionName(.agency)]?.value,
-           try await database.dashboardSession(digest: Secrets.digest(ofToken: value))?.kind == .agency {
+        if try await DashboardSessionMiddleware.liveSession(of: .agency, in: request, database: database) != nil {
             return DashboardPages.redirect(to: "/dashboard")
         }
         return try Self.signInPage(request, cookies: cookies, template: "sign-in", error: nil, username: nil, status: .ok)

@@ -25,8 +25,7 @@ struct ClientController {
     }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if let value = request.cookies[DashboardCookies.sessionName(.client)]?.value,
-           try await database.dashboardSession(digest: Secrets.digest(ofToken: value))?.kind == .client {
+        if try await DashboardSessionMiddleware.liveSession(of: .client, in: request, database: database) != nil {
             return DashboardPages.redirect(to: "/client")
         }
         return try AgencySignInController.signInPage(request, cookies: cookies, template: "client-sign-in", error: nil, username: nil, status: .ok)

@@ -62,13 +62,19 @@ struct DashboardSessionMiddleware: RouterMiddleware {
     let kind: DashboardSession.Kind
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let value = request.cookies[DashboardCookies.sessionName(kind)]?.value, !value.isEmpty,
-              let session = try await database.dashboardSession(digest: Secrets.digest(ofToken: value)), session.kind == kind
-        else {
+        guard let session = try await Self.liveSession(of: kind, in: request, database: database) else {
             return DashboardPages.redirect(to: kind == .agency ? "/dashboard/sign-in" : DashboardRoutes.clientLoginPath)
         }
         var context = context
-        context.dashboardSession = SignedInSession(kind: kind, agencyID: session.agencyID, accountID: session.accountID, sessionID: value)
+        context.dashboardSession = session
         return try await next(request, context)
+    }
+
+    /// The live session of `kind` whose cookie the request carries, if any; the sign-in pages ask it too.
+    static func liveSession(of kind: DashboardSession.Kind, in request: Request, database: AppDatabase) async throws -> SignedInSession? {
+        guard let value = request.cookies[DashboardCookies.sessionName(kind)]?.value, !value.isEmpty,
+              let session = try await database.dashboardSession(digest: Secrets.digest(ofToken: value)), session.kind == kind
+        else { return nil }
+        return SignedInSession(kind: kind, agencyID: session.agencyID, accountID: session.accountID, sessionID: value)
     }
 }
