@@ -21,7 +21,9 @@ struct DeployedBinaryTests {
         let server = Process()
         server.executableURL = binary
         server.arguments = ["serve", "--database", database, "--port", "\(port)", "--bcrypt-cost", "10"]
-        server.standardOutput = FileHandle.nullDevice
+        let logPath = directory.appendingPathComponent("serve.log").path
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        server.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         server.standardError = FileHandle.nullDevice
         try server.run()
         defer { if server.isRunning { server.terminate() } }
@@ -64,6 +66,14 @@ struct DeployedBinaryTests {
         while server.isRunning && Date().timeIntervalSince(stopped) < 15 { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!server.isRunning)
         #expect(server.terminationReason == .exit && server.terminationStatus == 0)
+
+        // One line per request, in swift-log's stream format, each written whole; never the token.
+        let log = try String(contentsOfFile: logPath, encoding: .utf8)
+        let reads = log.split(separator: "\n").filter { $0.hasSuffix("] GET /api/3/automations 200") }
+        #expect(reads.count == 180)
+        let line = try #require(reads.first.map(String.init))
+        #expect(line.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info agency: duration_ms=[0-9.]+ hb\.request\.id=[0-9a-f]+ status=200 \[AgencyHTTP\] GET \/api\/3\/automations 200/) != nil)
+        #expect(!log.contains(apiToken))
     }
 
     /// `agency`, built next to the test bundle by `swift test`.

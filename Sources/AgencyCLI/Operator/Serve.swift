@@ -51,7 +51,7 @@ struct Serve: AgencyRunnable {
 
     func run(in context: CLIContext) async throws {
         let opened = try OpenedDatabase(database.resolvedPath(context))
-        var logger = Logger(label: "agency")
+        var logger = Logger(label: "agency", factory: ServiceLogHandler.standardOutput)
         logger.logLevel = .info
         let settings = ServiceSettings(publicURL: publicURL ?? "http://\(host):\(port)", bcryptCost: bcryptCost)
         let limits = ServerLimits(

@@ -30,6 +30,29 @@ struct ObservabilityTests {
         #expect(!lines.entries.contains { "\($0.message) \($0.metadata)".contains(token(in: service)) })
     }
 
+    /// `agency serve`'s own log handler writes `StreamLogHandler`'s line: local time to the second,
+    /// level, label, the metadata sorted by key (a statement's own values over the logger's), the source
+    /// and the message.
+    @Test func serviceLogLinesHaveTheStreamFormat() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let (readEnd, writeEnd) = (ends[0], ends[1])
+        var logger = Logger(label: "agency") { label in ServiceLogHandler(label: label, descriptor: writeEnd) }
+        logger[metadataKey: "zone"] = "logger"
+        logger[metadataKey: "id"] = "7"
+        logger.info("GET /health 200", metadata: ["status": "200", "zone": "statement"])
+        logger.debug("not at info")
+        struct Failure: Error, CustomStringConvertible { var description: String { "it broke" } }
+        logger.error("failed", error: Failure())
+        close(writeEnd)
+        let written = String(decoding: try FileHandle(fileDescriptor: readEnd, closeOnDealloc: true).readToEnd() ?? Data(), as: UTF8.self)
+            .split(separator: "\n").map(String.init)
+        #expect(written.count == 2)
+        let first = try #require(written.first)
+        #expect(first.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info agency: id=7 status=200 zone=statement \[AgencyHTTPTests\] GET \/health 200/) != nil)
+        #expect(written.last?.contains("error agency: error.message=it broke error.type=") == true)
+    }
+
     /// Requests by route and status, snapshot and provisioning durations, and the database size,
     /// in Prometheus' text format.
     @Test func metricsInPrometheusFormat() async throws {
