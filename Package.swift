@@ -46,6 +46,8 @@ let package = Package(
                 "AgencyDomain",
                 "AgencyMigrations",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the lean reader of the busiest lists (LeanReader.swift).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         // The HTTP API: a thin layer over storage.

@@ -38,6 +38,10 @@ public struct StoredAsset: Sendable {
     init(row: Row) {
         (kind, id, name, body, createdAt, updatedAt) = (AssetKind(rawValue: row["kind"])!, row["id"], row["name"], row["body"], row["created_at"], row["updated_at"])
     }
+
+    init(kind: AssetKind, id: Int64, name: String, body: String, createdAt: String, updatedAt: String) {
+        (self.kind, self.id, self.name, self.body, self.createdAt, self.updatedAt) = (kind, id, name, body, createdAt, updatedAt)
+    }
 }
 
 /// One edge of the reference index, seen from either end.
@@ -95,22 +99,22 @@ extension AppDatabase {
     /// Filters compare a top-level field of the body exactly; search matches the name anywhere.
     /// Bodies come as stored, unparsed.
     public func assets(accountID: Int64, kind: AssetKind, query: AssetQuery) async throws -> (assets: [StoredAsset], total: Int) {
-        try quickRead { db in
+        try lean.read { connection in
             var conditions = ["account_id = ?", "kind = ?"]
-            var arguments: StatementArguments = [accountID, kind.rawValue]
+            var arguments: [any LeanArgument] = [accountID, kind.rawValue]
             for filter in query.filters {
                 let value = filter.field == "search" ? "name" : "CAST(json_extract(\(Self.assetBody), ?) AS TEXT)"
-                if filter.field != "search" { _ = arguments.append(contentsOf: ["$.\"\(filter.field)\""]) }
+                if filter.field != "search" { arguments.append("$.\"\(filter.field)\"") }
                 let (comparison, argument) = Self.comparison(filter)
                 conditions.append("\(value) \(comparison)")
-                _ = arguments.append(contentsOf: [argument])
+                arguments.append(argument)
             }
             if let search = query.search, !search.isEmpty {
                 conditions.append("name LIKE ? ESCAPE '\\'")
-                _ = arguments.append(contentsOf: ["%" + Self.likeEscaped(search) + "%"])
+                arguments.append("%" + Self.likeEscaped(search) + "%")
             }
             let whereClause = " WHERE " + conditions.joined(separator: " AND ")
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM assets a" + whereClause, arguments: arguments) ?? 0
+            let total = try connection.integer("SELECT count(*) FROM assets a" + whereClause, arguments)
             let order = switch query.orderBy {
             case "name": "name COLLATE NOCASE"
             case "cdate": "created_at"
@@ -118,11 +122,15 @@ extension AppDatabase {
             default: "id"
             }
             let direction = query.descending ? "DESC" : "ASC"
-            _ = arguments.append(contentsOf: [query.page.limit, query.page.offset])
-            let rows = try Row.fetchAll(
-                db, sql: Self.assetSelect + whereClause + " ORDER BY \(order) \(direction), id \(direction) LIMIT ? OFFSET ?", arguments: arguments
-            )
-            return (rows.map(StoredAsset.init(row:)), total)
+            var assets: [StoredAsset] = []
+            let select = Self.assetSelect + whereClause + " ORDER BY \(order) \(direction), id \(direction) LIMIT ? OFFSET ?"
+            try connection.forEachRow(select, arguments + [query.page.limit, query.page.offset]) { row in
+                assets.append(StoredAsset(
+                    kind: AssetKind(rawValue: row.text(0))!, id: row.integer(1), name: row.text(2), body: row.text(3),
+                    createdAt: row.text(4), updatedAt: row.text(5)
+                ))
+            }
+            return (assets, Int(total))
         }
     }
 

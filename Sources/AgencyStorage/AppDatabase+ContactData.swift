@@ -144,11 +144,11 @@ extension AppDatabase {
 
     /// Contacts subscribed (status 1) to a list, for v3's `GET /contacts?listid=`.
     public func contacts(accountID: Int64, subscribedTo listID: Int64, page: Page) async throws -> (contacts: [Contact], total: Int) {
-        try quickRead { db in
+        try lean.read { connection in
             try Self.contactPage(
                 matching: "contacts c JOIN contact_lists l ON l.account_id = c.account_id AND l.contact_id = c.id"
-                    + " WHERE c.account_id = :account AND l.list_id = :list AND l.status = 1",
-                arguments: ["account": accountID, "list": listID], page: page, db
+                    + " WHERE c.account_id = ? AND l.list_id = ? AND l.status = 1",
+                arguments: [accountID, listID], page: page, connection
             )
         }
     }

@@ -23,15 +23,19 @@ extension AppDatabase {
     /// The account's contacts, or those with one email (any letter case), or those whose email or
     /// names contain `search` (v3's `search`).
     public func contacts(accountID: Int64, email: String?, search: String? = nil, page: Page) async throws -> (contacts: [Contact], total: Int) {
-        try quickRead { db in
-            var filter = email == nil ? "" : " AND c.email = :email COLLATE NOCASE"
-            if let search, !search.isEmpty {
-                filter += " AND (c.email LIKE :search ESCAPE '\\' OR c.first_name LIKE :search ESCAPE '\\' OR c.last_name LIKE :search ESCAPE '\\')"
+        try lean.read { connection in
+            var filter = "contacts c WHERE c.account_id = ?"
+            var arguments: [any LeanArgument] = [accountID]
+            if let email {
+                filter += " AND c.email = ? COLLATE NOCASE"
+                arguments.append(email)
             }
-            return try Self.contactPage(
-                matching: "contacts c WHERE c.account_id = :account" + filter,
-                arguments: ["account": accountID, "email": email, "search": search.map { "%" + Self.likeEscaped($0) + "%" }], page: page, db
-            )
+            if let search, !search.isEmpty {
+                filter += " AND (c.email LIKE ? ESCAPE '\\' OR c.first_name LIKE ? ESCAPE '\\' OR c.last_name LIKE ? ESCAPE '\\')"
+                let pattern = "%" + Self.likeEscaped(search) + "%"
+                arguments += [pattern, pattern, pattern]
+            }
+            return try Self.contactPage(matching: filter, arguments: arguments, page: page, connection)
         }
     }
 
@@ -107,14 +111,20 @@ extension AppDatabase {
         return contact
     }
 
-    /// A page of the contacts that `matching` (a FROM clause naming contacts `c`) selects, and how many
-    /// it selects in all. Call it inside one read, so that both agree. The statements are cached: this
-    /// is the busiest read of the per-account API, and preparing its SQL again on every request cost
-    /// more than running it.
-    static func contactPage(matching: String, arguments: StatementArguments, page: Page, _ db: Database) throws -> (contacts: [Contact], total: Int) {
-        let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(matching)"), arguments: arguments)!
-        let select = try db.cachedStatement(sql: contactSelect + " FROM \(matching) ORDER BY c.id LIMIT :limit OFFSET :offset")
-        return (try contacts(select, arguments: arguments + ["limit": page.limit, "offset": page.offset]), total)
+    /// A page of the contacts that `matching` (a FROM clause naming contacts `c`, its `?` bound to
+    /// `arguments`) selects, and how many it selects in all, in one read so that both agree. The
+    /// busiest read of the per-account API, hence on the lean reader.
+    static func contactPage(matching: String, arguments: [any LeanArgument], page: Page, _ connection: LeanConnection) throws -> (contacts: [Contact], total: Int) {
+        let total = try connection.integer("SELECT count(*) FROM \(matching)", arguments)
+        var contacts: [Contact] = []
+        contacts.reserveCapacity(min(page.limit, 100))
+        try connection.forEachRow(contactSelect + " FROM \(matching) ORDER BY c.id LIMIT ? OFFSET ?", arguments + [page.limit, page.offset]) { row in
+            contacts.append(Contact(
+                id: row.integer(0), email: row.text(1), firstName: row.text(2), lastName: row.text(3), phone: row.text(4),
+                createdAt: row.text(5), updatedAt: row.text(6)
+            ))
+        }
+        return (contacts, Int(total))
     }
 
     /// The contacts a statement selects, its columns in `contactSelect`'s order.

@@ -7,11 +7,14 @@ import GRDB
 public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
     let tokens = TokenCache()
+    /// The per-account API's busiest lists read here, not through GRDB's reader pool.
+    let lean: LeanReader
 
     /// Wraps a connection and applies every pending migration.
     public init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
         try Self.migrator().migrate(writer)
+        lean = LeanReader(writer)
     }
 
     /// Opens (creating if needed) the database file at `path` in WAL mode.
