@@ -13,16 +13,23 @@ import Glibc
 @Suite("Slow clients cannot hold connections")
 struct SlowClientTests {
     static let limits = ServerLimits(requestReadTimeout: .seconds(1), idleTimeout: .seconds(1), maxConnections: 8)
+    /// A request that announces a large body and sends four bytes of it.
+    static let trickledHead = "POST /v1/sandboxes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"na"
+
+    /// The server closes the connection soon after the 1 s deadline, well before the 10 s this waits.
+    static func expectClosedSoon(_ socket: RawSocket) async {
+        let (closed, seconds) = await RawSocket.blocking { socket.waitForClose(atMost: 10) }
+        #expect(closed)
+        #expect(seconds < 8)
+    }
 
     /// A body that trickles: the connection is closed soon after the read deadline, well before
     /// the 10 s this test waits at most.
     @Test func trickledBodyIsCutOff() async throws {
         try await Self.withLiveServer { port in
             let socket = try RawSocket(port: port)
-            try socket.send("POST /v1/sandboxes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"na")
-            let (closed, seconds) = await RawSocket.blocking { socket.waitForClose(atMost: 10) }
-            #expect(closed)
-            #expect(seconds < 8)
+            try socket.send(Self.trickledHead)
+            await Self.expectClosedSoon(socket)
         }
     }
 
@@ -33,10 +40,8 @@ struct SlowClientTests {
             let socket = try RawSocket(port: port)
             try socket.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
             #expect(await RawSocket.blocking { socket.read(until: #"{"status":"ok"}"#, atMost: 10) }.contains("200 OK"))
-            try socket.send("POST /v1/sandboxes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"na")
-            let (closed, seconds) = await RawSocket.blocking { socket.waitForClose(atMost: 10) }
-            #expect(closed)
-            #expect(seconds < 8)
+            try socket.send(Self.trickledHead)
+            await Self.expectClosedSoon(socket)
         }
     }
 
@@ -45,9 +50,7 @@ struct SlowClientTests {
         try await Self.withLiveServer { port in
             let socket = try RawSocket(port: port)
             try socket.send("GET /hea")
-            let (closed, seconds) = await RawSocket.blocking { socket.waitForClose(atMost: 10) }
-            #expect(closed)
-            #expect(seconds < 8)
+            await Self.expectClosedSoon(socket)
         }
     }
 
