@@ -162,8 +162,15 @@ extension Int: LeanArgument {
 }
 
 extension String: LeanArgument {
+    /// With its length, so that text holding a NUL is bound whole, as GRDB binds it.
     func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
         // SQLITE_TRANSIENT: SQLite copies the bytes, which live only for this call.
-        sqlite3_bind_text(statement, index, self, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        var text = self
+        return text.withUTF8 { bytes in
+            // An empty buffer may have no address, which SQLite would bind as NULL.
+            guard let start = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_text(statement, index, "", 0, transient) }
+            return start.withMemoryRebound(to: CChar.self, capacity: bytes.count) { sqlite3_bind_text(statement, index, $0, Int32(bytes.count), transient) }
+        }
     }
 }

@@ -54,6 +54,9 @@ struct LeanReaderTests {
         let bySearch = try await fixture.database.contacts(accountID: fixture.accountID, email: nil, search: "100%_x\\", page: Page(limit: 10))
         #expect(bySearch.contacts == [odd])
         #expect(try await fixture.database.contacts(accountID: fixture.accountID, email: nil, search: "%", page: Page(limit: 10)).contacts == [odd])
+        // Bound with their length: a NUL inside the text is text too, and an empty filter is "", not NULL.
+        #expect(try await fixture.database.contacts(accountID: fixture.accountID, email: "plain@example.com\u{0}x", page: Page(limit: 10)).total == 0)
+        #expect(try await fixture.database.contacts(accountID: fixture.accountID, email: "", page: Page(limit: 10)).total == 0)
         let second = try await fixture.database.contacts(accountID: fixture.accountID, email: nil, page: Page(limit: 1, offset: 1))
         #expect(second.total == 2 && second.contacts.map(\.email) == ["plain@example.com"])
     }
