@@ -17,10 +17,9 @@ import sys
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 passed = 0
@@ -75,7 +74,22 @@ class Flow:
         """Clicks a link or submit button and waits until the next page has replaced this one."""
         page = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(By.CSS_SELECTOR, css).click()
-        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(page))
+        WebDriverWait(self.driver, 30).until(lambda driver: self.gone(page))
+
+    @staticmethod
+    def gone(element):
+        """Whether the element's page has been replaced. Chromium says so as a stale element or, at
+        times, as "Node with given id does not belong to the document", which `staleness_of` does not
+        know and raised (the test failed about one run in four)."""
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
 
     def choose(self, select_id, value):
         Select(self.driver.find_element(By.ID, select_id)).select_by_value(value)
