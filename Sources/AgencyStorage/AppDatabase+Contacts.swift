@@ -117,7 +117,7 @@ extension AppDatabase {
     static func contactPage(matching: String, arguments: [any LeanArgument], page: Page, _ connection: LeanConnection) throws -> (contacts: [Contact], total: Int) {
         let total = try connection.integer("SELECT count(*) FROM \(matching)", arguments)
         var contacts: [Contact] = []
-        contacts.reserveCapacity(min(page.limit, 100))
+        contacts.reserveCapacity(page.limit)  // at most Page.maximumLimit
         try connection.forEachRow(contactSelect + " FROM \(matching) ORDER BY c.id LIMIT ? OFFSET ?", arguments + [page.limit, page.offset]) { row in
             contacts.append(Contact(
                 id: row.integer(0), email: row.text(1), firstName: row.text(2), lastName: row.text(3), phone: row.text(4),
