@@ -19,7 +19,7 @@ extension AccountUpdater {
             if keep[key] != nil { removing.remove(key) }
         }
         // What stays may refer to what would go: then that stays too, until nothing changes.
-        let usersStatement = try db.cachedStatement(sql: "SELECT from_kind, from_id FROM asset_references WHERE account_id = ? AND to_kind = ? AND to_id = ?")
+        let usersStatement = try db.cachedStatement(sql: "SELECT from_kind, from_id FROM account_references WHERE account_id = ? AND to_kind = ? AND to_id = ?")
         var users: [AssetKey: [AssetKey]] = [:]
         for key in removing {
             users[key] = try Row.fetchAll(usersStatement, arguments: [accountID, key.kind, key.id]).map { AssetKey(kind: $0["from_kind"], id: $0["from_id"]) }

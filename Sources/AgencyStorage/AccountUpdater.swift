@@ -150,8 +150,8 @@ struct AccountUpdater {
         }
     }
 
-    /// An asset the client never touched takes the snapshot's body as it is: it shares the new blob
-    /// and copies the blob's references, with no body made into a draft or written. Only when every
+    /// An asset the client never touched takes the snapshot's body as it is: it shares the new blob,
+    /// and with it the blob's references, with no body made into a draft or written. Only when every
     /// reference lands on the same id in the account, the name is free, and the client's own fields
     /// (an automation's status) are the same in both; otherwise the full merge does the work.
     mutating func shareTheirs(kind: AssetKind, present: Present, theirsID: Int64) throws -> Bool {
@@ -163,9 +163,8 @@ struct AccountUpdater {
         let theirs = try blobs.blob(theirsID, db)
         // Most changes (copy, names) leave the references as they were: then they still land (a shared
         // body's references are the account's own ids, and nothing they name can be deleted while they
-        // stand) and the index rows stay as they are.
-        let sameReferences = try Self.sameReferences(present.baseBlob, theirsID, db)
-        guard try sameReferences || identities.resolveUnchanged(referencesOf: theirsID, db) else { return false }
+        // stand); other references must land on the same ids in the account.
+        guard try Self.sameReferences(present.baseBlob, theirsID, db) || identities.resolveUnchanged(referencesOf: theirsID, db) else { return false }
         if let key = theirs.uniqueKey, try holder(of: key, kind: kind, other: present.id) != nil { return false }
 
         let inert = !kind.clientOwnedFields.isEmpty && theirs.inertBody != nil
@@ -173,15 +172,8 @@ struct AccountUpdater {
             UPDATE assets SET name = ?, unique_key = ?, shared_blob = ?, base_blob = ?, shared_inert = ?, updated_at = ?
             WHERE account_id = ? AND kind = ? AND id = ?
             """).execute(arguments: [theirs.name, theirs.uniqueKey, theirsID, theirsID, inert, Timestamp.now(), accountID, kind.rawValue, present.id])
-        if !sameReferences {
-            try db.cachedStatement(sql: "DELETE FROM asset_references WHERE account_id = ? AND from_kind = ? AND from_id = ?")
-                .execute(arguments: [accountID, kind.rawValue, present.id])
-            try db.cachedStatement(sql: """
-                INSERT INTO asset_references (account_id, from_kind, from_id, pointer, to_kind, to_id)
-                SELECT ?, ?, ?, pointer, to_kind, to_id FROM snapshot_blob_references WHERE blob_id = ?
-                """).execute(arguments: [accountID, kind.rawValue, present.id, theirsID])
-        }
-        // Its references are the blob's, checked above: nothing for checkWrittenReferences to do.
+        // Its references are the blob's (0013_shared_asset_references.sql), checked above: nothing for
+        // checkWrittenReferences to do.
         released.insert(present.baseBlob)
         let applied = CanonicalDiff.pointers(base.text(inert: present.baseInert), theirs.text(inert: inert))
         report.applied.append(UpdateItem(kind: kind, id: present.id, name: theirs.name, pointers: applied))
@@ -261,7 +253,7 @@ struct AccountUpdater {
     /// foreign keys would refuse the commit anyway; this says which asset and keeps dry runs honest.
     func checkWrittenReferences() throws {
         let statement = try db.cachedStatement(sql: """
-            SELECT r.pointer, r.to_kind, r.to_id FROM asset_references r
+            SELECT r.pointer, r.to_kind, r.to_id FROM account_references r
             WHERE r.account_id = ? AND r.from_kind = ? AND r.from_id = ?
               AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.account_id = r.account_id AND a.kind = r.to_kind AND a.id = r.to_id)
             """)

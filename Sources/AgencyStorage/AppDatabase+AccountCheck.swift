@@ -27,9 +27,14 @@ extension AppDatabase {
             let source = try Self.account(id: id, agencyID: agencyID, db).source
             let assets = try Row.fetchAll(db, sql: "SELECT a.kind, a.id, a.name, a.unique_key, \(Self.assetBody) AS body FROM assets a WHERE a.account_id = ?", arguments: [id])
             let present = Set(assets.map { AssetKey(kind: $0["kind"], id: $0["id"]) })
-            var indexed = Set(try Row.fetchAll(db, sql: "SELECT from_kind, from_id, pointer, to_kind, to_id FROM asset_references WHERE account_id = ?", arguments: [id])
-                .map { "\($0["from_kind"] as String) \($0["from_id"] as Int64) \($0["pointer"] as String) → \($0["to_kind"] as String) \($0["to_id"] as Int64)" })
+            var indexed: Set<String> = []
             var dangling: [String] = []
+            // Every reference, its own rows and its shared blobs' (0013_shared_asset_references.sql): an
+            // asset with both would count its references twice.
+            for row in try Row.fetchAll(db, sql: "SELECT from_kind, from_id, pointer, to_kind, to_id FROM account_references WHERE account_id = ?", arguments: [id]) {
+                let edge = "\(row["from_kind"] as String) \(row["from_id"] as Int64) \(row["pointer"] as String) → \(row["to_kind"] as String) \(row["to_id"] as Int64)"
+                if !indexed.insert(edge).inserted { dangling.append(edge + " (indexed twice)") }
+            }
             var referenceCount = 0
             for row in assets {
                 let kind = AssetKind(rawValue: row["kind"])!

@@ -191,7 +191,7 @@ extension AppDatabase {
             let uses = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT r.to_kind AS kind, r.to_id AS id, a.name, r.pointer FROM asset_references r
+                    SELECT r.to_kind AS kind, r.to_id AS id, a.name, r.pointer FROM account_references r
                     JOIN assets a ON a.account_id = r.account_id AND a.kind = r.to_kind AND a.id = r.to_id
                     WHERE r.account_id = ? AND r.from_kind = ? AND r.from_id = ? ORDER BY r.pointer
                     """,
@@ -208,7 +208,7 @@ extension AppDatabase {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT r.to_id AS group_id, a.id FROM asset_references r
+                    SELECT r.to_id AS group_id, a.id FROM account_references r
                     JOIN assets a ON a.account_id = r.account_id AND a.kind = r.from_kind AND a.id = r.from_id
                     WHERE r.account_id = ? AND r.from_kind = 'dealStage' AND r.pointer = '/group' AND r.to_kind = 'dealGroup'
                     ORDER BY json_extract(\(Self.assetBody), '$.order'), a.id
@@ -272,13 +272,15 @@ extension AppDatabase {
         }
     }
 
+    /// What refers to an asset. The `+`s keep SQLite from walking the account's assets in key order to
+    /// save the sort, which would read a sandbox's every body; it walks `assets_sharing` instead.
     static func edges(accountID: Int64, to kind: AssetKind, id: Int64, _ db: Database) throws -> [ReferenceEdge] {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT r.from_kind AS kind, r.from_id AS id, a.name, r.pointer FROM asset_references r
+                SELECT r.from_kind AS kind, r.from_id AS id, a.name, r.pointer FROM account_references r
                 JOIN assets a ON a.account_id = r.account_id AND a.kind = r.from_kind AND a.id = r.from_id
-                WHERE r.account_id = ? AND r.to_kind = ? AND r.to_id = ? ORDER BY r.from_kind, r.from_id, r.pointer
+                WHERE r.account_id = ? AND r.to_kind = ? AND r.to_id = ? ORDER BY +r.from_kind, +r.from_id, r.pointer
                 """,
             arguments: [accountID, kind.rawValue, id]
         ).map(edge(from:))

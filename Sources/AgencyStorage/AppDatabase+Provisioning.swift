@@ -66,9 +66,9 @@ extension AppDatabase {
     }
 
     /// Makes a client account in one transaction: the account and its first user and, from a
-    /// snapshot, every asset and reference (copied as sets, ids unchanged), its contacts and deals if
-    /// the snapshot has them, and its provenance; with an idempotency key, the key and the sealed
-    /// password. Any failure leaves nothing behind. A request whose key was committed meanwhile by
+    /// snapshot, every asset (copied as a set, ids unchanged, sharing the snapshot's bodies and
+    /// references), its contacts and deals if the snapshot has them, and its provenance; with an
+    /// idempotency key, the key and the sealed password. Any failure leaves nothing behind. A request whose key was committed meanwhile by
     /// a concurrent one gets that account instead.
     public func provision(_ request: ProvisionRequest) async throws -> ProvisionOutcome {
         try await writer.write { db in
@@ -113,15 +113,10 @@ extension AppDatabase {
         var arguments = Self.provisionedArguments(lineageID: snapshot["lineage_id"], snapshotID: snapshotID, options: options)
         arguments += ["account": accountID, "now": now]
         try db.execute(
-            // Bodies are shared with the snapshot's blobs, not copied (0005_shared_asset_bodies.sql), and
-            // each blob is also the asset's base for later updates (0006_account_bases.sql).
+            // Bodies and their references are shared with the snapshot's blobs, not copied (migrations
+            // 0005 and 0013), and each blob is also the asset's base for later updates (0006).
             sql: "INSERT INTO assets (account_id, kind, id, name, unique_key, body, shared_blob, base_blob, shared_inert, created_at, updated_at) "
                 + Self.provisionedAssets(columns: ":account, v.kind, v.id, b.name, b.unique_key, 'null', b.id, b.id, \(Self.provisionedInert), :now, :now"),
-            arguments: arguments
-        )
-        try db.execute(
-            sql: "INSERT INTO asset_references (account_id, from_kind, from_id, pointer, to_kind, to_id) " + Self.visibleVersions
-                + " SELECT :account, v.kind, v.id, r.pointer, r.to_kind, r.to_id FROM visible v JOIN snapshot_blob_references r ON r.blob_id = v.blob_id",
             arguments: arguments
         )
         try db.execute(

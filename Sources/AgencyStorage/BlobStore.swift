@@ -33,7 +33,7 @@ struct BlobStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertReference = try db.cachedStatement(sql: "INSERT INTO snapshot_blob_references (blob_id, pointer, to_kind, to_id) VALUES (?, ?, ?, ?)")
-        references = try db.cachedStatement(sql: "SELECT pointer, to_kind, to_id FROM asset_references WHERE account_id = ? AND from_kind = ? AND from_id = ?")
+        references = try db.cachedStatement(sql: "SELECT pointer, to_kind, to_id FROM account_references WHERE account_id = ? AND from_kind = ? AND from_id = ?")
     }
 
     /// The blob for the sandbox's asset `kind`/`id` whose stored body is `body`.

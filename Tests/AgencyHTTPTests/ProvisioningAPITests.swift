@@ -57,6 +57,31 @@ struct ProvisioningAPITests {
         }
     }
 
+    /// The account shares its snapshot's references (no rows of its own) and shows and guards them as
+    /// the sandbox does its own: the same edges both ways, and a tag in use cannot be deleted.
+    @Test func sharedReferencesReadAndProtectAsTheSandboxs() async throws {
+        let service = try await TestService()
+        try await service.test { api in
+            let fitness = try await api.fitnessSnapshot(agency: service.agencyA)
+            let account = try await api.provision("Studio North", from: fitness.snapshotID, agency: service.agencyA).decode(AccountBody.self)
+            let token = try await api.accountToken(Int(account.id), agency: service.agencyA)
+            let ownRows = try await DatabaseQueue(path: service.databasePath).read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM asset_references WHERE account_id = ?", arguments: [account.id])
+            }
+            #expect(ownRows == 0)
+            for path in ["tags/1", "tags/2", "tags/3", "automations/1", "forms/1", "lists/1", "dealStages/1"] {
+                let sandbox = try await api.request(.get, "/api/3/\(path)/references", apiToken: fitness.sandboxToken)
+                let client = try await api.request(.get, "/api/3/\(path)/references", apiToken: token)
+                #expect(client.status == .ok && sandbox.status == .ok)
+                #expect(client.text == sandbox.text, "\(path)")
+            }
+            let refused = try await api.request(.delete, "/api/3/tags/2", apiToken: token)
+            #expect(refused.status == .conflict)
+            #expect(refused.firstV3Error?["code"] as? String == "asset_in_use")
+            #expect(try await api.request(.get, "/api/3/tags/2", apiToken: token).status == .ok)
+        }
+    }
+
     /// Automations arrive inactive and images as placeholders; the sandbox keeps its own.
     @Test func copiesArriveInertWithoutImages() async throws {
         let service = try await TestService()
@@ -185,7 +210,7 @@ struct ProvisioningAPITests {
         }
     }
 
-    /// A failure half-way (here a trigger that refuses the reference copy) leaves no account and no rows.
+    /// A failure half-way (here a trigger that refuses the id sequences, written after the assets) leaves no account and no rows.
     @Test func provisioningIsAllOrNothing() async throws {
         let service = try await TestService()
         try await service.test { api in
@@ -201,7 +226,7 @@ struct ProvisioningAPITests {
             let before = try await counts()
             try await queue.write { db in
                 try db.execute(sql: """
-                    CREATE TRIGGER fail_halfway BEFORE INSERT ON asset_references
+                    CREATE TRIGGER fail_halfway BEFORE INSERT ON id_sequences
                     WHEN NEW.account_id <> \(fitness.sandboxID) BEGIN SELECT RAISE(ABORT, 'injected failure'); END
                     """)
             }
