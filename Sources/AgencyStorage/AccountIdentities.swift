@@ -15,7 +15,10 @@ struct AccountIdentities {
     init(accountID: Int64, _ db: Database) throws {
         self.accountID = accountID
         var remapped: [AssetKey: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT kind, id, origin_id FROM assets WHERE account_id = ? AND origin_id IS NOT NULL AND base_blob IS NOT NULL", arguments: [accountID]) {
+        // Through the partial index of such assets: SQLite would otherwise walk every asset of the
+        // account by its key (a sixth of a small update's time).
+        let sql = "SELECT kind, id, origin_id FROM assets INDEXED BY assets_by_origin WHERE account_id = ? AND origin_id IS NOT NULL AND base_blob IS NOT NULL"
+        for row in try Row.fetchAll(db, sql: sql, arguments: [accountID]) {
             remapped[AssetKey(kind: row["kind"], id: row["origin_id"])] = row["id"]
         }
         self.remapped = remapped
