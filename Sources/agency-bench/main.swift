@@ -18,7 +18,24 @@ let options = BenchOptions(
     wrkSeconds: Int(value(after: "--wrk-seconds") ?? "") ?? 10,
     sections: Set((value(after: "--only") ?? "2,3,4,5,6,7,8").split(separator: ",").compactMap { Int($0) })
 )
-try await Benchmarks(options: options).run()
+// Section 5 drives `agency serve` with wrk and curl: say so before minutes of other sections, not after.
+let missing = options.sections.contains(5) ? ["wrk", "curl"].filter { !onPath($0) } : []
+guard missing.isEmpty else {
+    FileHandle.standardError.write(Data("agency-bench: section 5 needs \(missing.joined(separator: " and ")) (apt-get install -y \(missing.joined(separator: " "))), or leave it out with --only\n".utf8))
+    exit(1)
+}
+do {
+    try await Benchmarks(options: options).run()
+} catch {
+    FileHandle.standardError.write(Data("agency-bench: \(error)\n".utf8))
+    exit(1)
+}
+
+func onPath(_ program: String) -> Bool {
+    (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
+        FileManager.default.isExecutableFile(atPath: "\($0)/\(program)")
+    }
+}
 
 func value(after flag: String) -> String? {
     guard let index = arguments.firstIndex(of: flag), arguments.index(after: index) < arguments.endIndex else { return nil }
