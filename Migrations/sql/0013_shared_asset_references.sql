@@ -1,8 +1,8 @@
 -- Client accounts share their snapshot's references too, as they share its bodies (0005).
 --
 -- A provisioned account used to get a copy of every reference row of its snapshot: for a large
--- sandbox 7,362 rows with their two foreign-key checks and their reverse index, the larger half of
--- a provision's time and a third of its bytes, each row byte for byte what snapshot_blob_references
+-- sandbox 7,362 rows with their two foreign-key checks and their reverse index, most of a
+-- provision's time and two thirds of its bytes, each row byte for byte what snapshot_blob_references
 -- already holds for the blob the asset shares. Now:
 --   * asset_references holds the references of assets with a body of their own, and nothing else;
 --   * a shared asset's references are its blob's (a shared body's references are the account's own

@@ -23,7 +23,7 @@ struct ShippedMigrationTests {
         "0010_webhooks.sql": "831c18f04abe620e137ede25e35295936378868475c981b05ee7c84d4e26a6cb",
         "0011_contact_sync.sql": "a165a93b779c920b491ea5130e78f536125cecd6aeb9bafe2cc63b5bda35932a",
         "0012_dashboard_sessions.sql": "5509ddb2ee3a2be1d29fcf6a5bd2463bef6e2d0693388811f3982f37e472f4c1",
-        "0013_shared_asset_references.sql": "c8f49650d57c9caebe002f313be56f9519beb8aa093a1be36edcf6d1866fb713",
+        "0013_shared_asset_references.sql": "a3c599dbbf9f0e50b7cabbc125719e3e155b89f87b0c34f880a8ac7a50c3c09b",
     ]
 
     static let folder = URL(fileURLWithPath: #filePath)
