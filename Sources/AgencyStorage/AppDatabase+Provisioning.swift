@@ -68,8 +68,8 @@ extension AppDatabase {
     /// Makes a client account in one transaction: the account and its first user and, from a
     /// snapshot, every asset (copied as a set, ids unchanged, sharing the snapshot's bodies and
     /// references), its contacts and deals if the snapshot has them, and its provenance; with an
-    /// idempotency key, the key and the sealed password. Any failure leaves nothing behind. A request whose key was committed meanwhile by
-    /// a concurrent one gets that account instead.
+    /// idempotency key, the key and the sealed password. Any failure leaves nothing behind. A
+    /// request whose key was committed meanwhile by a concurrent one gets that account instead.
     public func provision(_ request: ProvisionRequest) async throws -> ProvisionOutcome {
         try await writer.write { db in
             if let idempotency = request.idempotency {
