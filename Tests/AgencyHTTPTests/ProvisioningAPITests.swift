@@ -75,6 +75,14 @@ struct ProvisioningAPITests {
                 #expect(client.status == .ok && sandbox.status == .ok)
                 #expect(client.text == sandbox.text, "\(path)")
             }
+            // A pipeline lists its stages through their references to it (v3's `dealGroup.stages`).
+            let stages = { (token: String) async throws -> [String]? in
+                let group = try await api.request(.get, "/api/3/dealGroups/1", apiToken: token)
+                return (group.json["dealGroup"] as? [String: Any])?["stages"] as? [String]
+            }
+            let sandboxStages = try await stages(fitness.sandboxToken)
+            #expect(sandboxStages?.count == 3)
+            #expect(try await stages(token) == sandboxStages)
             let refused = try await api.request(.delete, "/api/3/tags/2", apiToken: token)
             #expect(refused.status == .conflict)
             #expect(refused.firstV3Error?["code"] as? String == "asset_in_use")
