@@ -131,6 +131,20 @@ struct SharedReferencesTests {
         #expect(try await fixture.database.verifyAccount(id: fixture.accountID, agencyID: fixture.agencyID).referencesIntact)
     }
 
+    /// A row for a shared asset (which only a raw write could leave) counts its reference twice:
+    /// verify says so.
+    @Test func verifyReportsAReferenceIndexedTwice() async throws {
+        let fixture = try await UpdateFixture.make()
+        try await DatabaseQueue(path: fixture.file.path).write { db in
+            try db.execute(
+                sql: "INSERT INTO asset_references (account_id, from_kind, from_id, pointer, to_kind, to_id) VALUES (?, 'template', 1, '/tags/0', 'tag', 1)",
+                arguments: [fixture.accountID]
+            )
+        }
+        let check = try await fixture.database.verifyAccount(id: fixture.accountID, agencyID: fixture.agencyID)
+        #expect(check.dangling == ["template 1 /tags/0 → tag 1 (indexed twice)"])
+    }
+
     /// A bundle applied to a provisioned account may remove a tag and what uses it in any order, and
     /// may write back an asset a shared body uses.
     @Test func aBundleAppliesInAnyOrder() async throws {
