@@ -10,8 +10,10 @@ extension AppDatabase {
 
     /// Writes a consistent copy of the database to a new file at `path`, while the service goes on
     /// serving: SQLite's online backup reads one snapshot of the WAL database in a read transaction,
-    /// so writers are never blocked and the copy never holds half of a transaction.
+    /// so writers are never blocked and the copy never holds half of a transaction. The copy holds
+    /// what the database holds, so it is created readable by its owner only, as the database is.
     public func backup(to path: String) throws {
+        try PrivateFile.create(atPath: path, contents: [])
         let destination = try DatabaseQueue(path: path)
         try writer.backup(to: destination)
         try destination.close()

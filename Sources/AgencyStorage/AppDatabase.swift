@@ -17,9 +17,12 @@ public struct AppDatabase: Sendable {
         lean = LeanReader(writer)
     }
 
-    /// Opens (creating if needed) the database file at `path` in WAL mode.
+    /// Opens (creating if needed) the database file at `path` in WAL mode. A new file is created
+    /// readable by its owner only (`PrivateFile`), and its WAL and SHM files take that mode.
     public static func open(path: String) throws -> AppDatabase {
         do {
+            // A folder that does not exist fails here; SQLite's own message for it is clearer.
+            _ = try? PrivateFile.createIfMissing(atPath: path)
             return try AppDatabase(DatabasePool(path: path, configuration: configuration()))
         } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_NOTADB, .SQLITE_READONLY, .SQLITE_PERM].contains(error.resultCode) {
             let reason = switch error.resultCode {
