@@ -1,6 +1,9 @@
 import AgencyCLI
 import AgencyDomain
+import AgencyHTTP
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Testing
 
 /// What got in a new user's way in the first hour, each fixed and kept fixed.
@@ -66,5 +69,48 @@ struct FirstHourTests {
             _ = try await run(["snapshot", "delete", "1", "--yes"], [:])
             #expect(try await run(["account", "show", "2"], [:]).contains("that snapshot has since been deleted"))
         }
+    }
+
+    /// A port in use is found before anything says it is serving: `agency serve` prints one line naming
+    /// the port and its option, no worker reports a failure, and it exits non-zero. Checked for the
+    /// public port and for the metrics port, each held by a live server, against the real binary.
+    @Test(arguments: ["--port", "--metrics-port"])
+    func portInUseIsOneLineNamingIt(option: String) async throws {
+        let binary = try DeployedBinaryTests.agencyBinary()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("port-in-use-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let holder = Application(router: Router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await holder.test(.live) { client in
+            let taken = try #require(client.port)
+            let ports = option == "--port" ? ["--port", "\(taken)"] : ["--port", "0", "--metrics-port", "\(taken)"]
+            let database = directory.appendingPathComponent("agency.sqlite").path
+            let (status, output) = try await Self.runToExit(binary, ["serve", "--database", database] + ports)
+            #expect(status != 0)
+            let lines = output.split(separator: "\n").map(String.init)
+            #expect(lines == ["Error: Port \(taken) on 127.0.0.1 (\(option)) is already in use, perhaps by another `agency serve`; stop that or choose another with \(option)."])
+            #expect(!FileManager.default.fileExists(atPath: database), "the database is opened only once the ports are known to be free")
+        }
+    }
+
+    /// Runs the binary to its end (killed after 30 s, which fails the test), with stdout and stderr together.
+    static func runToExit(_ binary: URL, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let started = ContinuousClock.now
+        while process.isRunning {
+            if ContinuousClock.now - started > .seconds(30) {
+                process.terminate()
+                Issue.record("agency \(arguments.joined(separator: " ")) was still running after 30 s")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return (process.terminationStatus, text)
     }
 }
