@@ -23,15 +23,20 @@ struct ServiceClient {
         if let token { headers["Authorization"] = "Bearer \(token)" }
         if data != nil, headers["Content-Type"] == nil { headers["Content-Type"] = "application/json" }
         let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        let (status, replyBody) = try await transport.send(method: method, url: base + path, headers: headers, body: data)
-        let reply = Reply(status: status, body: replyBody)
+        let (status, replyHeaders, replyBody) = try await transport.send(method: method, url: base + path, headers: headers, body: data)
+        let reply = Reply(status: status, headers: replyHeaders, body: replyBody)
         guard (200..<300).contains(status) else { throw reply.error }
         return reply
     }
 
     struct Reply {
         var status: Int
+        /// Names lowercased.
+        var headers: [String: String] = [:]
         var body: Data
+
+        /// The service answered a retry with the same Idempotency-Key with what the first request made.
+        var isIdempotentReplay: Bool { headers["idempotent-replayed"] == "true" }
 
         /// The reply in its wire type.
         func decode<T: Decodable>(_ type: T.Type) throws -> T {

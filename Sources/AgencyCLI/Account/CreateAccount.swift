@@ -40,7 +40,16 @@ struct CreateAccount: AgencyRunnable {
         let reply = try await service.client(context).send("POST", "/v1/accounts", json: request, headers: headers)
         if output.json { return context.write(reply.prettyJSON) }
         let account = try reply.decode(AccountBody.self)
-        context.write("Created " + AccountOutput.summary(account) + AccountOutput.origin(account))
+        if reply.isIdempotentReplay {
+            // The service answered with the account an earlier request made: saying "Created" would
+            // read as a second account.
+            context.write(
+                "Already made by an earlier request with idempotency key '\(idempotencyKey ?? "")': "
+                    + AccountOutput.summary(account) + AccountOutput.origin(account) + ". Nothing new was created."
+            )
+        } else {
+            context.write("Created " + AccountOutput.summary(account) + AccountOutput.origin(account))
+        }
         AccountOutput.credentials(account).forEach(context.write)
     }
 }
