@@ -71,6 +71,31 @@ struct FirstHourTests {
         }
     }
 
+    /// Where the service refuses a request field that a CLI option supplied, the line names the option
+    /// (and its environment variable), not the API's field.
+    @Test func serviceErrorsNameTheCLIOptions() async throws {
+        let harness = try await CLIHarness()
+        try await harness.session { run in
+            _ = try await run(["sandbox", "create", "Workshop"], [:])
+            _ = try await run(["account", "apply", "1", ConnectionCLITests.fixture], [:])
+            _ = try await run(["snapshot", "create", "1", "--name", "v1"], [:])
+            let webhook = ["connection", "create", "1", "--provider", "webhook", "--name", "Local", "--webhook-url", "http://127.0.0.1:9/events", "--list", "2=news"]
+            let shortSecret = await #expect(throws: CLIError.self) { _ = try await run(webhook, ["AGENCY_CONNECTION_SECRET": "whsec_local"]) }
+            #expect(shortSecret?.description == "A webhook connection's --secret (or $AGENCY_CONNECTION_SECRET) is required: 16 to 200 characters. (invalid, HTTP 422)")
+            let noKey = await #expect(throws: CLIError.self) { _ = try await run(["connection", "create", "1", "--provider", "brevo", "--name", "B", "--list", "2=17", "--api-key", " "], [:]) }
+            #expect(noKey?.description.hasPrefix("A brevo connection's --api-key (or $AGENCY_CONNECTION_API_KEY) is required") == true)
+            let interval = await #expect(throws: CLIError.self) {
+                _ = try await run(webhook + ["--interval=-1"], ["AGENCY_CONNECTION_SECRET": "a-long-enough-local-secret"])
+            }
+            #expect(interval?.description.hasPrefix("--interval is 0 (only when asked) to ") == true)
+            let policy = await #expect(throws: CLIError.self) { _ = try await run(["snapshot", "push", "1", "--accounts", "1", "--policy", "mine"], [:]) }
+            #expect(policy?.description.contains("--policy") == true)
+            #expect(policy?.description.contains("'policy'") == false)
+            let key = await #expect(throws: CLIError.self) { _ = try await run(["account", "create", "C", "--idempotency-key", "has space"], [:]) }
+            #expect(key?.description.hasPrefix("--idempotency-key: An Idempotency-Key is 1 to 255 printable ASCII characters") == true)
+        }
+    }
+
     /// A port in use is found before anything says it is serving: `agency serve` prints one line naming
     /// the port and its option, no worker reports a failure, and it exits non-zero. Checked for the
     /// public port and for the metrics port, each held by a live server, against the real binary.

@@ -26,7 +26,7 @@ struct PushSnapshot: AgencyRunnable {
     static let batchSize = 10
 
     func run(in context: CLIContext) async throws {
-        let client = try service.client(context)
+        let client = try service.client(context).naming(FieldOptions(["policy": "--policy", "accounts": "--accounts"]))
         let chosen = try await accountIDs(client)
         var results: [PushAccountBody] = []
         for start in stride(from: 0, to: chosen.count, by: Self.batchSize) {
