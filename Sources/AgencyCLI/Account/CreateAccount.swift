@@ -52,6 +52,6 @@ struct CreateAccount: AgencyRunnable {
         } else {
             context.write("Created " + AccountOutput.summary(account) + AccountOutput.origin(account))
         }
-        AccountOutput.credentials(account).forEach(context.write)
+        AccountOutput.credentials(account, replayed: reply.isIdempotentReplay).forEach(context.write)
     }
 }
