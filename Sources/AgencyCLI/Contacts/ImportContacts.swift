@@ -52,7 +52,7 @@ struct ImportContacts: AgencyRunnable {
             totals = reply.totals
             failures += reply.failures
             if !output.json {
-                context.write("\(totals.rows) rows: \(totals.created) created, \(totals.updated) updated, \(totals.failed) refused")
+                context.write("\(totals.rows) \(totals.rows == 1 ? "row" : "rows"): \(totals.created) created, \(totals.updated) updated, \(totals.failed) refused")
             }
         }
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
