@@ -1,5 +1,9 @@
-# Everyday commands; each mirrors a line of the README.
-.PHONY: run test unit fuzz fuzz-long browser-test build release spec bench
+# Everyday commands; each mirrors a line of the README. `make` alone lists them.
+.PHONY: help run test unit fuzz fuzz-long browser-test build release spec bench
+.DEFAULT_GOAL := help
+
+help:           ## list these commands (what `make` alone does)
+	@awk 'BEGIN { FS = ":[^#]*## " } /^[a-z-]+:[^#]*## / { printf "  make %-13s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 run:            ## start the service on ./agency.sqlite (created and migrated on first start)
 	swift run agency serve
@@ -20,7 +24,7 @@ browser-test:   ## the dashboard's whole flow in headless Chromium on a real `ag
 	swift build --product agency
 	scripts/browser-test.sh --screenshots "$(or $(SHOTS),docs/dashboard)"
 
-build:
+build:          ## compile everything in debug mode; the CLI is then .build/debug/agency
 	swift build
 
 release:        ## an optimised binary in .build/release/agency

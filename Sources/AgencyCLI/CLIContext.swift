@@ -48,14 +48,15 @@ extension AgencyRunnable {
     }
 }
 
-/// One HTTP exchange with the service.
+/// One HTTP exchange with the service. The reply's header names are lowercased, as HTTP compares
+/// them without regard to case.
 public protocol HTTPTransport: Sendable {
-    func send(method: String, url: String, headers: [String: String], body: Data?) async throws -> (status: Int, body: Data)
+    func send(method: String, url: String, headers: [String: String], body: Data?) async throws -> (status: Int, headers: [String: String], body: Data)
 }
 
 /// The production transport, over Foundation's URLSession.
 struct URLSessionTransport: HTTPTransport {
-    func send(method: String, url: String, headers: [String: String], body: Data?) async throws -> (status: Int, body: Data) {
+    func send(method: String, url: String, headers: [String: String], body: Data?) async throws -> (status: Int, headers: [String: String], body: Data) {
         guard let target = URL(string: url) else { throw CLIError("'\(url)' is not a valid service URL.") }
         var request = URLRequest(url: target)
         request.httpMethod = method
@@ -66,7 +67,10 @@ struct URLSessionTransport: HTTPTransport {
                 if let error {
                     continuation.resume(throwing: CLIError("Cannot reach the service at \(url): \(error.localizedDescription)"))
                 } else {
-                    continuation.resume(returning: ((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data()))
+                    let response = response as? HTTPURLResponse
+                    var replyHeaders: [String: String] = [:]
+                    for case let (name as String, value as String) in response?.allHeaderFields ?? [:] { replyHeaders[name.lowercased()] = value }
+                    continuation.resume(returning: (response?.statusCode ?? 0, replyHeaders, data ?? Data()))
                 }
             }.resume()
         }

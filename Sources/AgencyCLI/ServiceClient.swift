@@ -6,6 +6,15 @@ struct ServiceClient {
     var baseURL: String
     var token: String?
     var transport: any HTTPTransport
+    /// How this command's options supply the request's fields, for error lines.
+    var fieldOptions = FieldOptions.none
+
+    /// The same client, naming `options` in place of the request fields they supply.
+    func naming(_ options: FieldOptions) -> ServiceClient {
+        var client = self
+        client.fieldOptions = options
+        return client
+    }
 
     /// Sends a request without a body.
     func send(_ method: String, _ path: String, headers: [String: String] = [:]) async throws -> Reply {
@@ -23,15 +32,20 @@ struct ServiceClient {
         if let token { headers["Authorization"] = "Bearer \(token)" }
         if data != nil, headers["Content-Type"] == nil { headers["Content-Type"] = "application/json" }
         let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        let (status, replyBody) = try await transport.send(method: method, url: base + path, headers: headers, body: data)
-        let reply = Reply(status: status, body: replyBody)
-        guard (200..<300).contains(status) else { throw reply.error }
+        let (status, replyHeaders, replyBody) = try await transport.send(method: method, url: base + path, headers: headers, body: data)
+        let reply = Reply(status: status, headers: replyHeaders, body: replyBody)
+        guard (200..<300).contains(status) else { throw reply.error(naming: fieldOptions) }
         return reply
     }
 
     struct Reply {
         var status: Int
+        /// Names lowercased.
+        var headers: [String: String] = [:]
         var body: Data
+
+        /// The service answered a retry with the same Idempotency-Key with what the first request made.
+        var isIdempotentReplay: Bool { headers["idempotent-replayed"] == "true" }
 
         /// The reply in its wire type.
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
@@ -50,9 +64,10 @@ struct ServiceClient {
             return String(decoding: data, as: UTF8.self)
         }
 
-        var error: CLIError {
+        /// The service's error as one line; a refused field that an option supplied is named as that option.
+        func error(naming options: FieldOptions) -> CLIError {
             if let reply = try? JSONDecoder().decode(ErrorReply.self, from: body) {
-                return CLIError("\(reply.error.message) (\(reply.error.code), HTTP \(status))")
+                return CLIError("\(options.message(reply.error.message, field: reply.error.field)) (\(reply.error.code), HTTP \(status))")
             }
             return CLIError("The service answered HTTP \(status).")
         }

@@ -27,6 +27,8 @@ public struct ContactSyncWorker: Service {
             do {
                 try await runOnce(now: Date())
             } catch {
+                // Stopping (a signal, or a listener that failed to start) is not a failure to report.
+                if Task.isCancelled || Task.isShuttingDownGracefully { break }
                 logger.error("contact sync failed", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: pollInterval)

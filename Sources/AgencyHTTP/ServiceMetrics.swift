@@ -35,7 +35,11 @@ public struct ServiceMetrics: Sendable {
 /// `GET /metrics` in Prometheus' text format, for the metrics port.
 public func buildMetricsRouter(metrics: ServiceMetrics, database: AppDatabase) -> Router<BasicRequestContext> {
     let router = Router()
-    let databaseBytes = metrics.registry.makeGauge(name: "agency_database_bytes", labels: [], help: "Size of the SQLite database file, in bytes.")
+    let databaseBytes = metrics.registry.makeGauge(
+        descriptor: MetricNameDescriptor(
+            namespace: "agency", metricName: "database", unitName: "bytes", helpText: "Size of the SQLite database file, in bytes."
+        )
+    )
     router.get("metrics") { _, _ in
         databaseBytes.set(Double(try await database.sizeInBytes()))
         var headers = HTTPFields()

@@ -33,6 +33,8 @@ public struct WebhookDeliverer: Service {
             do {
                 _ = try await deliverDue(now: Date())
             } catch {
+                // Stopping (a signal, or a listener that failed to start) is not a failure to report.
+                if Task.isCancelled || Task.isShuttingDownGracefully { break }
                 logger.error("webhook deliveries failed", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: .seconds(1))

@@ -84,7 +84,7 @@ extension RouterTransport {
 }
 
 struct NoTransport: HTTPTransport {
-    func send(method: String, url: String, headers: [String: String], body: Data?) async throws -> (status: Int, body: Data) {
+    func send(method: String, url: String, headers: [String: String], body: Data?) async throws -> (status: Int, headers: [String: String], body: Data) {
         throw CLIError("no service in this test")
     }
 }

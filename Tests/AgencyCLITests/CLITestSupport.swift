@@ -21,14 +21,15 @@ final class CapturedOutput: Sendable {
 struct RouterTransport: HTTPTransport {
     let client: any TestClientProtocol
 
-    func send(method: String, url: String, headers: [String: String], body: Data?) async throws -> (status: Int, body: Data) {
+    func send(method: String, url: String, headers: [String: String], body: Data?) async throws -> (status: Int, headers: [String: String], body: Data) {
         let path = URL(string: url).map { $0.path + ($0.query.map { "?" + $0 } ?? "") } ?? url
         var fields = HTTPFields()
         for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
         let response = try await client.executeRequest(
             uri: path, method: HTTPRequest.Method(method)!, headers: fields, body: body.map { ByteBuffer(bytes: $0) }
         )
-        return (Int(response.status.code), Data(response.body.readableBytesView))
+        let replyHeaders = Dictionary(response.headers.map { ($0.name.canonicalName, $0.value) }) { first, _ in first }
+        return (Int(response.status.code), replyHeaders, Data(response.body.readableBytesView))
     }
 }
 

@@ -52,6 +52,8 @@ struct ContactsCLITests {
                 3 rows: 1 created, 2 updated, 0 refused
                 Import 2 into account 1: 1 created, 2 updated, 0 refused.
                 """)
+            let single = try await run(["contacts", "import", "1", try Self.temporaryFile("email\nd@example.com\n")], [:])
+            #expect(single.hasPrefix("1 row: 1 created, 0 updated, 0 refused\n"))
         }
     }
 

@@ -25,6 +25,14 @@ struct LiveServiceTests {
             )
             try await AgencyCommand.execute(["sandbox", "create", "Live Sandbox"], in: context)
             #expect(output.text.contains("Created sandbox account 1 \"Live Sandbox\""))
+
+            // The reply's headers come through URLSession: a retry is told apart from a creation.
+            let first = CapturedOutput(), retry = CapturedOutput()
+            let create = ["account", "create", "Live Client", "--idempotency-key", "live-1"]
+            try await AgencyCommand.execute(create, in: CLIContext(write: first.write, environment: context.environment, transport: live.transport))
+            try await AgencyCommand.execute(create, in: CLIContext(write: retry.write, environment: context.environment, transport: live.transport))
+            #expect(first.text.hasPrefix("Created trial account 2 \"Live Client\""))
+            #expect(retry.text.hasPrefix("Already made by an earlier request with idempotency key 'live-1': trial account 2 \"Live Client\"."))
         }
     }
 }

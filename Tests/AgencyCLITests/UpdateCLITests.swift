@@ -43,7 +43,8 @@ struct UpdateCLITests {
             #expect(drift.contains("    /subject: ") && drift.contains(" → \"Acme's own\""))
 
             let preview = try await run(["snapshot", "push", "2", "--dry-run"], [:])
-            #expect(preview.hasPrefix("[1/1] account 2: previewed (1 applied, 1 kept, 0 conflicts, 0 created, 0 removed)"))
+            // A dry run says it previewed and changed nothing, never that it pushed.
+            #expect(preview == "[1/1] account 2: previewed (1 applied, 1 kept, 0 conflicts, 0 created, 0 removed)\nPreviewed a push of snapshot 2 to 1 account(s): 1 previewed; nothing was changed.")
             let pushed = try await run(["snapshot", "push", "2"], [:])
             #expect(pushed == "[1/1] account 2: updated (1 applied, 1 kept, 0 conflicts, 0 created, 0 removed)\nPushed snapshot 2 to 1 account(s): 1 updated.")
 

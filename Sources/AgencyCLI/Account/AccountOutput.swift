@@ -26,11 +26,12 @@ enum AccountOutput {
         return " from snapshot \(source.snapshot_id) \"\(source.snapshot_name)\""
     }
 
-    /// Credentials are printed once, with a warning, because the service will never show the password again.
-    static func credentials(_ account: AccountBody) -> [String] {
+    /// Credentials are printed once, with a warning, because the service will never show the password again;
+    /// a retry with the same idempotency key (`replayed`) gets the first request's credentials again.
+    static func credentials(_ account: AccountBody, replayed: Bool = false) -> [String] {
         guard let credentials = account.credentials else { return [] }
         return [
-            "Login credentials (the password is shown only this once, store it now):",
+            replayed ? "Login credentials, as the first request got them:" : "Login credentials (the password is shown only this once, store it now):",
             "  login url: \(credentials.login_url)",
             "  username:  \(credentials.username)",
             "  password:  \(credentials.password)",

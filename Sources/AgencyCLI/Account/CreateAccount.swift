@@ -22,6 +22,8 @@ struct CreateAccount: AgencyRunnable {
     @OptionGroup var service: ServiceOptions
     @OptionGroup var output: OutputOptions
 
+    static let fieldOptions = FieldOptions(["kind": "--kind", "snapshot_id": "--snapshot", "Idempotency-Key": "--idempotency-key"])
+
     /// Checked in `run` rather than `validate`, so that the mistake prints as one line without the usage.
     func checkKind() throws {
         if kind == "sandbox" {
@@ -37,10 +39,19 @@ struct CreateAccount: AgencyRunnable {
             activate_automations: snapshot == nil ? nil : activateAutomations, activate_campaigns: snapshot == nil ? nil : activateCampaigns
         )
         let headers = idempotencyKey.map { ["Idempotency-Key": $0] } ?? [:]
-        let reply = try await service.client(context).send("POST", "/v1/accounts", json: request, headers: headers)
+        let reply = try await service.client(context).naming(Self.fieldOptions).send("POST", "/v1/accounts", json: request, headers: headers)
         if output.json { return context.write(reply.prettyJSON) }
         let account = try reply.decode(AccountBody.self)
-        context.write("Created " + AccountOutput.summary(account) + AccountOutput.origin(account))
-        AccountOutput.credentials(account).forEach(context.write)
+        if reply.isIdempotentReplay {
+            // The service answered with the account an earlier request made: saying "Created" would
+            // read as a second account.
+            context.write(
+                "Already made by an earlier request with idempotency key '\(idempotencyKey ?? "")': "
+                    + AccountOutput.summary(account) + AccountOutput.origin(account) + ". Nothing new was created."
+            )
+        } else {
+            context.write("Created " + AccountOutput.summary(account) + AccountOutput.origin(account))
+        }
+        AccountOutput.credentials(account, replayed: reply.isIdempotentReplay).forEach(context.write)
     }
 }

@@ -23,13 +23,15 @@ struct UpdateAccount: AgencyRunnable {
     @OptionGroup var service: ServiceOptions
     @OptionGroup var output: OutputOptions
 
+    static let fieldOptions = FieldOptions(["snapshot_id": "--snapshot", "policy": "--policy", "kinds": "--kinds", "Idempotency-Key": "--idempotency-key"])
+
     func run(in context: CLIContext) async throws {
         let request = UpdateRequest(
             snapshot_id: snapshot, dry_run: dryRun, policy: policy,
             kinds: kinds.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
         )
         let headers = idempotencyKey.map { ["Idempotency-Key": $0] } ?? [:]
-        let reply = try await service.client(context).send("POST", "/v1/accounts/\(id)/updates", json: request, headers: headers)
+        let reply = try await service.client(context).naming(Self.fieldOptions).send("POST", "/v1/accounts/\(id)/updates", json: request, headers: headers)
         if output.json { return context.write(reply.prettyJSON) }
         let report = try reply.decode(UpdateReportBody.self)
         let verb = report.dry_run ? "Would update" : "Updated"

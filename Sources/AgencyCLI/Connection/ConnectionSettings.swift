@@ -14,6 +14,14 @@ struct ConnectionSettings: ParsableArguments {
     @Option(name: .customLong("api-key"), help: "Brevo API key (better: $AGENCY_CONNECTION_API_KEY, which stays out of shell history).") var apiKey: String?
     @Option(help: "Webhook signing secret (better: $AGENCY_CONNECTION_SECRET).") var secret: String?
 
+    /// The options and environment variables that supply a connection request's fields.
+    static let fieldOptions = FieldOptions([
+        "name": "--name", "provider": "--provider", "direction": "--direction", "base_url": "--base-url", "url": "--webhook-url",
+        "lists": "--list", "fields": "--field", "interval_minutes": "--interval", "daily_budget": "--budget",
+        "credentials.api_key": "--api-key (or $AGENCY_CONNECTION_API_KEY)", "credentials.secret": "--secret (or $AGENCY_CONNECTION_SECRET)",
+        "credentials": "--api-key or --secret (or $AGENCY_CONNECTION_API_KEY, $AGENCY_CONNECTION_SECRET)",
+    ])
+
     /// The request, with credentials from the options or the environment.
     func request(provider: String?, enabled: Bool?, in context: CLIContext) throws -> ConnectionRequest {
         let apiKey = apiKey ?? context.environment["AGENCY_CONNECTION_API_KEY"]

@@ -24,7 +24,7 @@ struct CreateConnection: AgencyRunnable {
 
     func run(in context: CLIContext) async throws {
         let request = try settings.request(provider: provider, enabled: disabled ? false : nil, in: context)
-        let reply = try await service.client(context).send("POST", "/v1/accounts/\(account)/connections", json: request)
+        let reply = try await service.client(context).naming(ConnectionSettings.fieldOptions).send("POST", "/v1/accounts/\(account)/connections", json: request)
         if output.json { return context.write(reply.prettyJSON) }
         let connection = try reply.decode(ConnectionBody.self)
         context.write("Created " + ConnectionOutput.summary(connection))

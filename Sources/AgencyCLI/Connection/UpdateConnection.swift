@@ -24,7 +24,7 @@ struct UpdateConnection: AgencyRunnable {
     func run(in context: CLIContext) async throws {
         if enable, disable { throw CLIError("Pass --enable or --disable, not both.") }
         let request = try settings.request(provider: nil, enabled: enable ? true : (disable ? false : nil), in: context)
-        let reply = try await service.client(context).send("PATCH", "/v1/accounts/\(account)/connections/\(id)", json: request)
+        let reply = try await service.client(context).naming(ConnectionSettings.fieldOptions).send("PATCH", "/v1/accounts/\(account)/connections/\(id)", json: request)
         if output.json { return context.write(reply.prettyJSON) }
         let connection = try reply.decode(ConnectionBody.self)
         context.write("Updated " + ConnectionOutput.summary(connection))

@@ -36,7 +36,7 @@ struct ImportContacts: AgencyRunnable {
         guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIError("Cannot read '\(file)'.") }
         defer { try? handle.close() }
 
-        let client = try service.client(context)
+        let client = try service.client(context).naming(FieldOptions(["map_tag": "--map-tag"]))
         var parts = CSVParts(recordsPerPart: rowsPerRequest)
         var importID: Int64?
         var totals = ImportCountsBody(rows: 0, created: 0, updated: 0, failed: 0)
@@ -52,7 +52,7 @@ struct ImportContacts: AgencyRunnable {
             totals = reply.totals
             failures += reply.failures
             if !output.json {
-                context.write("\(totals.rows) rows: \(totals.created) created, \(totals.updated) updated, \(totals.failed) refused")
+                context.write("\(totals.rows) \(totals.rows == 1 ? "row" : "rows"): \(totals.created) created, \(totals.updated) updated, \(totals.failed) refused")
             }
         }
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {

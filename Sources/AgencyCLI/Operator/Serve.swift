@@ -50,6 +50,7 @@ struct Serve: AgencyRunnable {
     }
 
     func run(in context: CLIContext) async throws {
+        try await checkPortsAreFree()
         let opened = try OpenedDatabase(database.resolvedPath(context))
         var logger = Logger(label: "agency", factory: ServiceLogHandler.standardOutput)
         logger.logLevel = .info
@@ -76,9 +77,33 @@ struct Serve: AgencyRunnable {
         do {
             try await app.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw CLIError("Port \(port) on \(host) (or the metrics port) is already in use, perhaps by another `agency serve`; stop that or choose another with --port.")
+            // Taken between the check and the start, which is rare: which of the two is not known here.
+            throw CLIError("Port \(port) (--port) or the metrics port (--metrics-port) on \(host) was taken as the service started; stop what took it or choose another.")
         } catch let error as IOError where error.errnoCode == EACCES {
-            throw CLIError("Not allowed to listen on port \(port) of \(host); ports below 1024 need privileges. Choose another with --port.")
+            throw CLIError(Self.notAllowed(port: port, host: host, option: "--port"))
         }
+    }
+
+    /// Refuses to start, with one line naming the port and its option, when a port cannot be listened
+    /// on: before anything says it is serving and before the workers start.
+    func checkPortsAreFree() async throws {
+        var listeners = [(ServerAddress(host: host, port: port), "--port")]
+        if let metricsPort { listeners.append((ServerAddress(host: metricsHost, port: metricsPort), "--metrics-port")) }
+        for (address, option) in listeners {
+            switch await ListeningPortCheck.check(address) {
+            case .free:
+                continue
+            case .inUse:
+                throw CLIError(
+                    "Port \(address.port) on \(address.host) (\(option)) is already in use, perhaps by another `agency serve`; stop that or choose another with \(option)."
+                )
+            case .notAllowed:
+                throw CLIError(Self.notAllowed(port: address.port, host: address.host, option: option))
+            }
+        }
+    }
+
+    static func notAllowed(port: Int, host: String, option: String) -> String {
+        "Not allowed to listen on port \(port) of \(host) (\(option)); ports below 1024 need privileges. Choose another with \(option)."
     }
 }

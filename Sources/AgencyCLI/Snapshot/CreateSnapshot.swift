@@ -22,7 +22,7 @@ struct CreateSnapshot: AgencyRunnable {
     func run(in context: CLIContext) async throws {
         let includes = include.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let request = SnapshotRequest(sandbox_id: sandboxID, name: name, include: includes)
-        let reply = try await service.client(context).send("POST", "/v1/snapshots", json: request)
+        let reply = try await service.client(context).naming(FieldOptions(["name": "--name", "include": "--include"])).send("POST", "/v1/snapshots", json: request)
         if output.json { return context.write(reply.prettyJSON) }
         let snapshot = try reply.decode(SnapshotBody.self)
         context.write("Created " + SnapshotOutput.summary(snapshot))

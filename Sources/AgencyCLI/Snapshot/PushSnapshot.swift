@@ -26,7 +26,7 @@ struct PushSnapshot: AgencyRunnable {
     static let batchSize = 10
 
     func run(in context: CLIContext) async throws {
-        let client = try service.client(context)
+        let client = try service.client(context).naming(FieldOptions(["policy": "--policy", "accounts": "--accounts"]))
         let chosen = try await accountIDs(client)
         var results: [PushAccountBody] = []
         for start in stride(from: 0, to: chosen.count, by: Self.batchSize) {
@@ -43,7 +43,7 @@ struct PushSnapshot: AgencyRunnable {
             context.write(try ServiceClient.Reply(status: 200, body: JSONEncoder().encode(summary)).prettyJSON)
         } else {
             let counts = summary.counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            context.write(chosen.isEmpty ? "No account is behind snapshot \(id)." : "Pushed snapshot \(id) to \(chosen.count) account(s): \(counts).")
+            context.write(Self.summaryLine(snapshot: id, accounts: chosen.count, counts: counts, dryRun: dryRun))
         }
         if summary.counts["failed", default: 0] > 0 { throw CLIError("Some accounts were not updated; see above.") }
     }
@@ -56,6 +56,13 @@ struct PushSnapshot: AgencyRunnable {
             guard let id = Int64($0.trimmingCharacters(in: .whitespaces)), id > 0 else { throw CLIError("--accounts takes account ids separated by commas, not '\(accounts)'.") }
             return id
         }
+    }
+
+    /// The last line: a dry run says it previewed and changed nothing, never that it pushed.
+    static func summaryLine(snapshot: Int64, accounts: Int, counts: String, dryRun: Bool) -> String {
+        if accounts == 0 { return "No account is behind snapshot \(snapshot)." }
+        if dryRun { return "Previewed a push of snapshot \(snapshot) to \(accounts) account(s): \(counts); nothing was changed." }
+        return "Pushed snapshot \(snapshot) to \(accounts) account(s): \(counts)."
     }
 
     static func line(_ account: PushAccountBody) -> String {

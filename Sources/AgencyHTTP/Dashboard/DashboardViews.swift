@@ -38,8 +38,9 @@ struct AccountRow {
     var name: String
     var kind: String
     var isSandbox: Bool
-    var contacts: String?
-    var sends: String?
+    /// How many the account has, against its cap where it has one ("3", "3 / 100").
+    var contacts: String
+    var sends: String
     var createdAt: String
     var snapshotName: String?
     var snapshotID: Int64?
@@ -50,12 +51,16 @@ struct AccountRow {
         name = account.name
         kind = account.kind.rawValue
         isSandbox = account.kind == .sandbox
-        contacts = account.limits.contacts.map { "\(account.usage.contacts) / \($0)" }
-        sends = account.limits.sends.map { "\(account.usage.sends) / \($0)" }
+        contacts = Self.usage(account.usage.contacts, cap: account.limits.contacts)
+        sends = Self.usage(account.usage.sends, cap: account.limits.sends)
         createdAt = Self.readable(account.createdAt)
         snapshotName = account.source?.snapshotName
         snapshotID = account.source?.snapshotID
         snapshotDeleted = account.source.map { !$0.snapshotExists } ?? false
+    }
+
+    static func usage(_ used: Int, cap: Int?) -> String {
+        cap.map { "\(used) / \($0)" } ?? "\(used)"
     }
 
     /// `2026-11-23T19:32:05Z` as `2026-11-23 19:32 UTC`.

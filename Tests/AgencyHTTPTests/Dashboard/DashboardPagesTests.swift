@@ -26,6 +26,29 @@ struct DashboardPagesTests {
         #expect(stored.passwordHash != password && stored.passwordHash.hasPrefix("$2"))
     }
 
+    /// The accounts page shows how many contacts each account has: a paid account its count (it has
+    /// no cap), a sandbox its count against its cap of 100.
+    @Test func accountsPageShowsContactCounts() async throws {
+        let service = try await TestService()
+        let list = try await service.browse { browser in
+            try await browser.signIn(agency: service.agencyA)
+            let sandboxID = try #require(try await browser.addAccount("Workshop", kind: "sandbox").firstID(after: "/dashboard/accounts/"))
+            let paidID = try #require(try await browser.addAccount("Gym Berlin", kind: "paid").firstID(after: "/dashboard/accounts/"))
+            for email in ["a@example.com", "b@example.com", "c@example.com"] {
+                _ = try await service.database.createContact(accountID: paidID, try ContactDraft(email: email, firstName: nil, lastName: nil, phone: nil))
+            }
+            _ = try await service.database.createContact(accountID: sandboxID, try ContactDraft(email: "s@example.com", firstName: nil, lastName: nil, phone: nil))
+            return try await browser.get("/dashboard")
+        }
+        let rows = list.html.components(separatedBy: "<tr>")
+        let paid = try #require(rows.first { $0.contains(">Gym Berlin</a>") })
+        let sandbox = try #require(rows.first { $0.contains(">Workshop</a>") })
+        #expect(paid.contains("<td data-label=\"Contacts\">3</td>"))
+        #expect(paid.contains("<td data-label=\"Sends\">0</td>"))
+        #expect(sandbox.contains("<td data-label=\"Contacts\">1 / 100</td>"))
+        #expect(!list.html.contains("no cap"))
+    }
+
     /// A double click (the same form sent twice) makes one account and shows the same credentials.
     @Test func theSameFormSentTwiceMakesOneAccount() async throws {
         let service = try await TestService()
