@@ -1,0 +1,35 @@
+import AgencyAPI
+import AgencyDomain
+import AgencyStorage
+import Foundation
+import Hummingbird
+
+/// `POST /v1/agency/token/rotate`: the agency, with its current token, gets a new one (shown once);
+/// the old one ends at once or after `grace_seconds`. The agency's dashboard sessions end with it.
+struct AgencyTokenController {
+    let database: AppDatabase
+    let settings: ServiceSettings
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("agency/token/rotate", use: rotate)
+    }
+
+    @Sendable func rotate(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let agencyID = try context.requireAgency()
+        let body = try await request.bodyData()
+        let grace = body.isEmpty ? TokenRotationRequest() : try Request.decodeJSON(TokenRotationRequest.self, from: body)
+        let seconds = try Self.validatedGrace(grace.grace_seconds ?? 0)
+        let token = Secrets.newToken(prefix: "agency")
+        let end = try await database.rotateAgencyToken(
+            agencyID: agencyID, newDigest: Secrets.digest(ofToken: token), grace: seconds, now: settings.clock()
+        )
+        return try JSONReply.make(TokenRotationReply(agency_id: agencyID, token: token, previous_token_expires_at: end), status: .created)
+    }
+
+    static func validatedGrace(_ seconds: Int) throws -> TimeInterval {
+        guard seconds >= 0, TimeInterval(seconds) <= AppDatabase.maximumTokenGrace else {
+            throw DomainError.invalid(field: "grace_seconds", message: "'grace_seconds' must be a whole number from 0 to \(Int(AppDatabase.maximumTokenGrace)) (30 days).")
+        }
+        return TimeInterval(seconds)
+    }
+}
