@@ -1,14 +1,14 @@
 /// A per-account API token as listed: never its secret or its digest.
-public struct AccountTokenBody: Codable, Sendable, Equatable {
+public struct AccountTokenBody: Codable, Sendable {
     public var id: Int64
     public var created_at: String
     /// Kept to about a minute; null when the token has not been used since it was made.
-    public var last_used_at: String?
+    public var last_used_at: OrNull<String>
 
     public init(id: Int64, created_at: String, last_used_at: String?) {
         self.id = id
         self.created_at = created_at
-        self.last_used_at = last_used_at
+        self.last_used_at = OrNull(last_used_at)
     }
 }
 
@@ -38,11 +38,11 @@ public struct TokenRotationReply: Codable, Sendable {
     public var agency_id: Int64
     public var token: String
     /// When the previous token stops working; null when it already has.
-    public var previous_token_expires_at: String?
+    public var previous_token_expires_at: OrNull<String>
 
     public init(agency_id: Int64, token: String, previous_token_expires_at: String?) {
         self.agency_id = agency_id
         self.token = token
-        self.previous_token_expires_at = previous_token_expires_at
+        self.previous_token_expires_at = OrNull(previous_token_expires_at)
     }
 }

@@ -17,7 +17,7 @@ struct AgencyTokenController {
     @Sendable func rotate(_ request: Request, context: AppRequestContext) async throws -> Response {
         let agencyID = try context.requireAgency()
         let body = try await request.bodyData()
-        let grace = body.isEmpty ? TokenRotationRequest() : try Request.decodeJSON(TokenRotationRequest.self, from: body)
+        let grace = body.isEmpty ? GraceBody() : try Request.decodeJSON(GraceBody.self, from: body)
         let seconds = try Self.validatedGrace(grace.grace_seconds ?? 0)
         let token = Secrets.newToken(prefix: "agency")
         let end = try await database.rotateAgencyToken(
@@ -26,10 +26,16 @@ struct AgencyTokenController {
         return try JSONReply.make(TokenRotationReply(agency_id: agencyID, token: token, previous_token_expires_at: end), status: .created)
     }
 
-    static func validatedGrace(_ seconds: Int) throws -> TimeInterval {
-        guard seconds >= 0, TimeInterval(seconds) <= AppDatabase.maximumTokenGrace else {
+    /// `TokenRotationRequest` as it arrives: a JSON number is a `Double`, so that 1.5 is refused as a
+    /// field (422) rather than as a body that is not JSON.
+    struct GraceBody: Decodable {
+        var grace_seconds: Double?
+    }
+
+    static func validatedGrace(_ seconds: Double) throws -> TimeInterval {
+        guard let whole = JSONNumber.exactInteger(seconds), whole >= 0, TimeInterval(whole) <= AppDatabase.maximumTokenGrace else {
             throw DomainError.invalid(field: "grace_seconds", message: "'grace_seconds' must be a whole number from 0 to \(Int(AppDatabase.maximumTokenGrace)) (30 days).")
         }
-        return TimeInterval(seconds)
+        return TimeInterval(whole)
     }
 }

@@ -19,7 +19,7 @@ struct ListAccountTokens: AgencyRunnable {
         if list.tokens.isEmpty { return context.write("Account \(id) has no API tokens.") }
         context.write("ID  CREATED               LAST USED")
         for token in list.tokens {
-            context.write("\(token.id)  \(token.created_at)  \(token.last_used_at ?? "not yet")")
+            context.write("\(token.id)  \(token.created_at)  \(token.last_used_at.value ?? "not yet")")
         }
     }
 }
