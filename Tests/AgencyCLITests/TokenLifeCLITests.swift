@@ -1,6 +1,7 @@
 import AgencyCLI
 import AgencyDomain
 import AgencyStorage
+import ArgumentParser
 import Foundation
 import Testing
 
@@ -100,5 +101,15 @@ struct TokenLifeCLITests {
         #expect(errors.allSatisfy { !$0.contains("\n") })
         // Nothing changed: the original token still opens the agency.
         #expect(try await AppDatabase.open(path: harness.databasePath).agencyID(forTokenDigest: Secrets.digest(ofToken: harness.agencyToken)) == 1)
+    }
+
+    /// `serve --help` shows the idle timeout of dashboard sessions and its default; a value out of
+    /// range is refused before anything starts.
+    @Test func serveShowsAndChecksTheSessionIdleTimeout() throws {
+        let serve = try #require(HelpTests.commandType(["serve"]))
+        let help = AgencyCommand.helpMessage(for: serve)
+        #expect(help.contains("--session-idle-timeout") && help.contains("1800"))
+        #expect(throws: (any Error).self) { _ = try AgencyCommand.parseAsRoot(["serve", "--session-idle-timeout", "5"]) }
+        _ = try AgencyCommand.parseAsRoot(["serve", "--session-idle-timeout", "600"])
     }
 }
