@@ -2,10 +2,13 @@
 public struct TokenReply: Codable, Sendable {
     public var account_id: Int64
     public var token: String
+    /// The token's id, which lists and revokes it; absent from replies of older services.
+    public var id: Int64?
 
-    public init(account_id: Int64, token: String) {
+    public init(account_id: Int64, token: String, id: Int64? = nil) {
         self.account_id = account_id
         self.token = token
+        self.id = id
     }
 }
 

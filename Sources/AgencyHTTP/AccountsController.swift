@@ -18,6 +18,8 @@ struct AccountsController {
         group.patch("accounts/:id", use: update)
         group.delete("accounts/:id", use: delete)
         group.post("accounts/:id/tokens", use: createToken)
+        group.get("accounts/:id/tokens", use: listTokens)
+        group.delete("accounts/:id/tokens/:tokenID", use: revokeToken)
         group.get("accounts/:id/verify", use: verify)
     }
 
@@ -132,7 +134,28 @@ struct AccountsController {
     @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try pathID(context, what: "Account")
         let token = Secrets.newToken(prefix: "acct")
-        try await database.addAccountToken(accountID: id, agencyID: try context.requireAgency(), digest: Secrets.digest(ofToken: token))
-        return try JSONReply.make(TokenReply(account_id: id, token: token), status: .created)
+        let tokenID = try await database.addAccountToken(accountID: id, agencyID: try context.requireAgency(), digest: Secrets.digest(ofToken: token))
+        return try JSONReply.make(TokenReply(account_id: id, token: token, id: tokenID), status: .created)
+    }
+
+    /// The account's tokens: ids and dates, never a secret.
+    @Sendable func listTokens(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try pathID(context, what: "Account")
+        let tokens = try await database.accountTokens(accountID: id, agencyID: try context.requireAgency())
+        return try JSONReply.make(AccountTokenList(account_id: id, tokens: tokens.map(AccountTokenBody.init)))
+    }
+
+    /// Revokes one token; it is refused from the next request on, and the account's other tokens keep working.
+    @Sendable func revokeToken(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try pathID(context, what: "Account")
+        let tokenID = try pathID(context, "tokenID", what: "Token")
+        try await database.revokeAccountToken(tokenID: tokenID, accountID: id, agencyID: try context.requireAgency())
+        return Response(status: .noContent)
+    }
+}
+
+extension AccountTokenBody {
+    init(_ token: AccountTokenInfo) {
+        self.init(id: token.id, created_at: token.createdAt, last_used_at: token.lastUsedAt)
     }
 }

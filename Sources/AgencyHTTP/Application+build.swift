@@ -65,8 +65,9 @@ public func buildRouter(
     LoginController(database: database, credentials: login).addRoutes(to: router)
     DashboardRoutes.add(to: router, database: database, settings: settings, login: login)
 
-    let agencyAPI = router.group("v1").add(middleware: AgencyAuthenticator(database: database))
+    let agencyAPI = router.group("v1").add(middleware: AgencyAuthenticator(database: database, clock: settings.clock))
     AccountsController(database: database, settings: settings, hasher: hasher).addRoutes(to: agencyAPI)
+    AgencyTokenController(database: database, settings: settings).addRoutes(to: agencyAPI)
     BundlesController(database: database).addRoutes(to: agencyAPI)
     SnapshotsController(database: database).addRoutes(to: agencyAPI)
     UpdatesController(database: database).addRoutes(to: agencyAPI)

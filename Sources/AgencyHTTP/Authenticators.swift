@@ -8,6 +8,8 @@ import Hummingbird
 struct AgencyAuthenticator: RouterMiddleware {
     typealias Context = AppRequestContext
     let database: AppDatabase
+    /// The time a rotated-out token's grace period is measured against.
+    var clock: @Sendable () -> Date = { Date() }
 
     /// A 401 says what was wrong (no token, the other API's kind, unknown here) without telling
     /// whether any agency or account exists.
@@ -19,7 +21,7 @@ struct AgencyAuthenticator: RouterMiddleware {
         if token.hasPrefix("acct_") {
             throw DomainError.unauthorized(hint: "This is a per-account token (acct_…), which opens /api/3; the agency API (/v1) takes the agency token (agency_…).")
         }
-        guard let agencyID = try await database.agencyID(forTokenDigest: Secrets.digest(ofToken: token)) else {
+        guard let agencyID = try await database.agencyID(forTokenDigest: Secrets.digest(ofToken: token), now: clock()) else {
             throw DomainError.unauthorized(hint: "This agency token is not known to this service. Was the agency created in another database? `agency agencies create` prints the file it used.")
         }
         var context = context

@@ -86,15 +86,19 @@ extension AppDatabase {
             // Bodies it shared with deleted snapshots go now that nothing holds them: only blobs whose
             // share count just fell to zero can have become unused, so only they are looked at.
             try Self.deleteUnsharedBlobs(db)
-            tokens.removeAll()  // its tokens go with it, also from the cache
         }
+        // Its tokens went with it; the cache forgets them only now that the deletion has committed,
+        // so that no request re-caches them from the old rows in between.
+        tokens.invalidate()
     }
 
-    /// Adds a per-account API token for an account of the agency.
-    public func addAccountToken(accountID: Int64, agencyID: Int64, digest: [UInt8]) async throws {
+    /// Adds a per-account API token for an account of the agency; returns the token's id.
+    @discardableResult
+    public func addAccountToken(accountID: Int64, agencyID: Int64, digest: [UInt8]) async throws -> Int64 {
         try await writer.write { db in
             _ = try Self.account(id: accountID, agencyID: agencyID, db)
             try Self.insertAccountToken(accountID: accountID, digest: digest, db)
+            return db.lastInsertedRowID
         }
     }
 

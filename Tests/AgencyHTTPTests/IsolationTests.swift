@@ -25,6 +25,32 @@ struct IsolationTests {
         }
     }
 
+    /// Another agency can neither list an account's tokens nor revoke one, whatever ids it tries, and
+    /// rotating its own token changes nothing of the first agency's.
+    @Test func anotherAgencyCannotListOrRevokeTokens() async throws {
+        let service = try await TestService()
+        try await service.test { api in
+            let (id, token) = try await api.sandboxWithToken(agency: service.agencyA)
+            let list = try await api.request(.get, "/v1/accounts/\(id)/tokens", agency: service.agencyA)
+            let tokenID = try #require((list.json["tokens"] as? [[String: Any]])?.first?["id"] as? Int)
+            let (idB, _) = try await api.sandboxWithToken(agency: service.agencyB)
+            let attempts = [
+                try await api.request(.get, "/v1/accounts/\(id)/tokens", agency: service.agencyB),
+                try await api.request(.delete, "/v1/accounts/\(id)/tokens/\(tokenID)", agency: service.agencyB),
+                // B's own account id with A's token id: still not found.
+                try await api.request(.delete, "/v1/accounts/\(idB)/tokens/\(tokenID)", agency: service.agencyB),
+            ]
+            for reply in attempts {
+                #expect(reply.status == .notFound)
+                #expect(reply.errorCode == "not_found")
+                #expect(!reply.text.contains("created_at"))
+            }
+            #expect(try await api.request(.post, "/v1/agency/token/rotate", agency: service.agencyB).status == .created)
+            #expect(try await api.request(.get, "/api/3/contacts", apiToken: token).status == .ok)
+            #expect(try await api.request(.get, "/v1/accounts/\(id)/tokens", agency: service.agencyA).json["tokens"] as? [Any] != nil)
+        }
+    }
+
     /// A per-account token opens only its own account: the same contact id elsewhere is another contact.
     @Test func accountTokensAreScopedToTheirAccount() async throws {
         let service = try await TestService()

@@ -18,10 +18,12 @@ struct DashboardSessionTests {
         try await database.startAgencySession(agencyID: agencyID, digest: digest, now: start)
         let justBefore = start.addingTimeInterval(AppDatabase.dashboardSessionLifetime - 1)
         let atExpiry = start.addingTimeInterval(AppDatabase.dashboardSessionLifetime)
-        #expect(try await database.dashboardSession(digest: digest, now: justBefore) == DashboardSession(
+        // An idle timeout longer than the lifetime, so that only the 8 hours count here.
+        let neverIdle = AppDatabase.dashboardSessionLifetime * 2
+        #expect(try await database.dashboardSession(digest: digest, now: justBefore, idleTimeout: neverIdle) == DashboardSession(
             kind: .agency, agencyID: agencyID, accountID: nil, expiresAt: Timestamp.string(from: atExpiry)
         ))
-        #expect(try await database.dashboardSession(digest: digest, now: atExpiry) == nil)
+        #expect(try await database.dashboardSession(digest: digest, now: atExpiry, idleTimeout: neverIdle) == nil)
     }
 
     /// A client session names its account and the account's own agency, and goes with the account.

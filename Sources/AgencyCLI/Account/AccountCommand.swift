@@ -13,7 +13,7 @@ struct AccountCommand: AsyncParsableCommand {
               $ agency account update 12 --snapshot 4 --dry-run
             """,
         subcommands: [
-            CreateAccount.self, ListAccounts.self, ShowAccount.self, DeleteAccount.self, AccountToken.self,
+            CreateAccount.self, ListAccounts.self, ShowAccount.self, DeleteAccount.self, AccountToken.self, ListAccountTokens.self,
             ExportAccount.self, ApplyBundle.self, VerifyAccount.self, ShowDrift.self, UpdateAccount.self, AccountHistory.self,
         ]
     )

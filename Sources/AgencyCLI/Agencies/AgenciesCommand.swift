@@ -9,7 +9,8 @@ struct AgenciesCommand: AsyncParsableCommand {
 
             Example:
               $ agency agencies create "Northwind Marketing" --database ./agency.sqlite
+              $ agency agencies token rotate 1 --database ./agency.sqlite
             """,
-        subcommands: [CreateAgency.self]
+        subcommands: [CreateAgency.self, AgencyTokenCommand.self]
     )
 }

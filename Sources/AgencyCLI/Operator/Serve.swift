@@ -23,6 +23,8 @@ struct Serve: AgencyRunnable {
     var requestTimeout = 30
     @Option(name: .customLong("idle-timeout"), help: "Seconds an open connection may wait between requests (or to send its first one).")
     var idleTimeout = 60
+    @Option(name: .customLong("session-idle-timeout"), help: "Seconds a dashboard session may go unused before it ends (30 minutes); it ends 8 hours after sign-in regardless.")
+    var sessionIdleTimeout = 1800
     @Option(name: .customLong("max-connections"), help: "Connections served at once; further ones wait in the kernel's queue.")
     var maxConnections = 1024
     @Option(name: .customLong("metrics-port"), help: "Serve Prometheus metrics at /metrics on this port (off when not given).")
@@ -40,6 +42,7 @@ struct Serve: AgencyRunnable {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard (1...3600).contains(requestTimeout) else { throw ValidationError("--request-timeout must be between 1 and 3600 seconds.") }
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be between 1 and 3600 seconds.") }
+        guard (60...28_800).contains(sessionIdleTimeout) else { throw ValidationError("--session-idle-timeout must be between 60 and 28800 seconds (8 hours).") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1.") }
         guard (1...3_600_000).contains(syncRetryBaseMilliseconds), (1...60_000).contains(syncPollMilliseconds), (1...300_000).contains(syncTimeoutMilliseconds) else {
             throw ValidationError("The sync timings must be positive (retry base at most an hour, poll at most a minute, timeout at most 5 minutes).")
@@ -54,7 +57,9 @@ struct Serve: AgencyRunnable {
         let opened = try OpenedDatabase(database.resolvedPath(context))
         var logger = Logger(label: "agency", factory: ServiceLogHandler.standardOutput)
         logger.logLevel = .info
-        let settings = ServiceSettings(publicURL: publicURL ?? "http://\(host):\(port)", bcryptCost: bcryptCost)
+        let settings = ServiceSettings(
+            publicURL: publicURL ?? "http://\(host):\(port)", bcryptCost: bcryptCost, sessionIdleTimeout: TimeInterval(sessionIdleTimeout)
+        )
         let limits = ServerLimits(
             requestReadTimeout: .seconds(Int64(requestTimeout)), idleTimeout: .seconds(Int64(idleTimeout)), maxConnections: maxConnections
         )

@@ -18,7 +18,7 @@ struct AgencySignInController {
     }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if try await DashboardSessionMiddleware.liveSession(of: .agency, in: request, database: database) != nil {
+        if try await DashboardSessionMiddleware.liveSession(of: .agency, in: request, database: database, cookies: cookies) != nil {
             return DashboardPages.redirect(to: "/dashboard")
         }
         return try Self.signInPage(request, cookies: cookies, template: "sign-in", error: nil, username: nil, status: .ok)
@@ -28,14 +28,14 @@ struct AgencySignInController {
     @Sendable func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await DashboardForm.read(request, secret: request.cookies[DashboardCookies.signInNonce]?.value)
         let token = (form["token"] ?? "").trimmingCharacters(in: .whitespaces)
-        guard !token.isEmpty, let agencyID = try await database.agencyID(forTokenDigest: Secrets.digest(ofToken: token)) else {
+        guard !token.isEmpty, let agencyID = try await database.agencyID(forTokenDigest: Secrets.digest(ofToken: token), now: cookies.clock()) else {
             let message = token.hasPrefix("acct_")
                 ? "This is an account token (acct_…); the dashboard takes the agency token (agency_…)."
                 : "This agency token is not known to this service. Check that you copied all of it."
             return try Self.signInPage(request, cookies: cookies, template: "sign-in", error: message, username: nil, status: .unauthorized)
         }
         let sessionID = SessionSecrets.newSessionID()
-        try await database.startAgencySession(agencyID: agencyID, digest: Secrets.digest(ofToken: sessionID))
+        try await database.startAgencySession(agencyID: agencyID, digest: Secrets.digest(ofToken: sessionID), now: cookies.clock())
         return DashboardPages.redirect(to: "/dashboard", cookies: [cookies.session(.agency, value: sessionID), cookies.expired(DashboardCookies.signInNonce)])
     }
 

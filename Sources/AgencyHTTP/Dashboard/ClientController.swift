@@ -25,7 +25,7 @@ struct ClientController {
     }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if try await DashboardSessionMiddleware.liveSession(of: .client, in: request, database: database) != nil {
+        if try await DashboardSessionMiddleware.liveSession(of: .client, in: request, database: database, cookies: cookies) != nil {
             return DashboardPages.redirect(to: "/client")
         }
         return try AgencySignInController.signInPage(request, cookies: cookies, template: "client-sign-in", error: nil, username: nil, status: .ok)
@@ -45,7 +45,7 @@ struct ClientController {
             )
         }
         let sessionID = SessionSecrets.newSessionID()
-        try await database.startClientSession(accountID: accountID, digest: Secrets.digest(ofToken: sessionID))
+        try await database.startClientSession(accountID: accountID, digest: Secrets.digest(ofToken: sessionID), now: cookies.clock())
         return DashboardPages.redirect(to: "/client", cookies: [cookies.session(.client, value: sessionID), cookies.expired(DashboardCookies.signInNonce)])
     }
 

@@ -22,6 +22,7 @@ struct DashboardAccountsController {
         group.post("accounts/:id", use: update)
         group.get("accounts/:id/check", use: check)
         group.post("accounts/:id/tokens", use: mintToken)
+        group.post("accounts/:id/tokens/:tokenID/revoke", use: revokeToken)
         group.get("accounts/:id/delete", use: confirmDelete)
         group.post("accounts/:id/delete", use: delete)
         group.post("accounts/:id/log-in", use: logIn)
@@ -35,6 +36,7 @@ struct DashboardAccountsController {
     static let notices = [
         "deleted": "The account was deleted.",
         "updated": "The account was saved.",
+        "token-revoked": "The API token was revoked; it no longer opens the account.",
         "snapshot-created": "The snapshot was created.",
         "snapshot-deleted": "The snapshot was deleted. Accounts made from it keep working and keep its name and digest.",
     ]
@@ -179,7 +181,8 @@ struct DashboardAccountsController {
             editName: name ?? account.name,
             // A sandbox stays a sandbox and a client account never becomes one: only trial and paid are offered.
             plans: account.kind == .sandbox ? [] : [AccountKind.trial, .paid].map { Choice(value: $0.rawValue, label: $0.rawValue.capitalized, selected: $0 == account.kind) },
-            nameError: nameError, kindError: kindError
+            nameError: nameError, kindError: kindError,
+            tokens: try await database.accountTokens(accountID: account.id, agencyID: session.agencyID).map(TokenRow.init)
         ), status: status)
     }
 
@@ -238,6 +241,15 @@ struct DashboardAccountsController {
         ), status: .created)
     }
 
+    /// Revokes one per-account token, as `DELETE /v1/accounts/{id}/tokens/{tokenID}` does.
+    @Sendable func revokeToken(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let session = try context.requireSession()
+        _ = try await DashboardForm.read(request, secret: session.sessionID)
+        let accountID = try pathID(context, what: "Account")
+        try await database.revokeAccountToken(tokenID: try pathID(context, "tokenID", what: "Token"), accountID: accountID, agencyID: session.agencyID)
+        return DashboardPages.redirect(to: "/dashboard/accounts/\(accountID)?done=token-revoked")
+    }
+
     @Sendable func confirmDelete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let session = try context.requireSession()
         let account = try await database.account(id: try pathID(context, what: "Account"), agencyID: session.agencyID)
@@ -261,7 +273,7 @@ struct DashboardAccountsController {
         _ = try await DashboardForm.read(request, secret: session.sessionID)
         let account = try await database.account(id: try pathID(context, what: "Account"), agencyID: session.agencyID)
         let sessionID = SessionSecrets.newSessionID()
-        try await database.startClientSession(accountID: account.id, digest: Secrets.digest(ofToken: sessionID))
+        try await database.startClientSession(accountID: account.id, digest: Secrets.digest(ofToken: sessionID), now: cookies.clock())
         return DashboardPages.redirect(to: "/client", cookies: [cookies.session(.client, value: sessionID)])
     }
 }

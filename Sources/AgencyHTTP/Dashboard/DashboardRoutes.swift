@@ -16,7 +16,9 @@ public enum DashboardRoutes {
     static let clientLoginPath = "/login"
 
     static func add(to router: Router<AppRequestContext>, database: AppDatabase, settings: ServiceSettings, login: AccountLogin) {
-        let cookies = DashboardCookies(secure: settings.publicURL.lowercased().hasPrefix("https://"))
+        let cookies = DashboardCookies(
+            secure: settings.publicURL.lowercased().hasPrefix("https://"), idleTimeout: settings.sessionIdleTimeout, clock: settings.clock
+        )
         router.get("/") { _, _ in DashboardPages.redirect(to: "/dashboard") }
         DashboardStaticFiles().addRoutes(to: router)
 

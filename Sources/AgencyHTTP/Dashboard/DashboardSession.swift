@@ -26,6 +26,10 @@ extension AppRequestContext {
 /// sends them), Path=/, and Secure when the public URL is https.
 struct DashboardCookies: Sendable {
     var secure: Bool
+    /// A session unused this long ends (`agency serve --session-idle-timeout`), before its 8 hours are up.
+    var idleTimeout: TimeInterval = AppDatabase.dashboardSessionIdleTimeout
+    /// The time sessions are checked against; tests set it.
+    var clock: @Sendable () -> Date = { Date() }
 
     /// The agency's session and the client's are separate cookies: an account manager who opens a
     /// sandbox with "Log in" stays signed in to the dashboard.
@@ -62,7 +66,7 @@ struct DashboardSessionMiddleware: RouterMiddleware {
     let kind: DashboardSession.Kind
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let session = try await Self.liveSession(of: kind, in: request, database: database) else {
+        guard let session = try await Self.liveSession(of: kind, in: request, database: database, cookies: cookies) else {
             return DashboardPages.redirect(to: kind == .agency ? "/dashboard/sign-in" : DashboardRoutes.clientLoginPath)
         }
         var context = context
@@ -71,9 +75,12 @@ struct DashboardSessionMiddleware: RouterMiddleware {
     }
 
     /// The live session of `kind` whose cookie the request carries, if any; the sign-in pages ask it too.
-    static func liveSession(of kind: DashboardSession.Kind, in request: Request, database: AppDatabase) async throws -> SignedInSession? {
+    /// Asking also marks the session as in use (at most once a minute), which keeps it from its idle timeout.
+    static func liveSession(of kind: DashboardSession.Kind, in request: Request, database: AppDatabase, cookies: DashboardCookies) async throws -> SignedInSession? {
         guard let value = request.cookies[DashboardCookies.sessionName(kind)]?.value, !value.isEmpty,
-              let session = try await database.dashboardSession(digest: Secrets.digest(ofToken: value)), session.kind == kind
+              let session = try await database.dashboardSession(
+                  digest: Secrets.digest(ofToken: value), now: cookies.clock(), idleTimeout: cookies.idleTimeout
+              ), session.kind == kind
         else { return nil }
         return SignedInSession(kind: kind, agencyID: session.agencyID, accountID: session.accountID, sessionID: value)
     }

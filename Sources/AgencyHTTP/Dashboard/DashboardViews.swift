@@ -135,6 +135,21 @@ struct AccountView {
     var plans: [Choice]
     var nameError: String?
     var kindError: String?
+    /// The account's API tokens, each with a Revoke button; never a secret.
+    var tokens: [TokenRow]
+}
+
+/// One per-account API token on the account page.
+struct TokenRow {
+    var id: Int64
+    var createdAt: String
+    var lastUsed: String
+
+    init(_ token: AccountTokenInfo) {
+        id = token.id
+        createdAt = token.createdAt
+        lastUsed = token.lastUsedAt ?? "not yet"
+    }
 }
 
 struct TokenView {
