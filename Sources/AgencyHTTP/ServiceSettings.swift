@@ -4,10 +4,13 @@ public struct ServiceSettings: Sendable {
     public var publicURL: String
     /// bcrypt cost factor; 12 takes ~0.23 s per hash on the reference machine.
     public var bcryptCost: UInt8
+    /// Throttling of failed sign-ins and the bound on waiting password work.
+    public var signIn: SignInLimits
 
-    public init(publicURL: String, bcryptCost: UInt8 = 12) {
+    public init(publicURL: String, bcryptCost: UInt8 = 12, signIn: SignInLimits = SignInLimits()) {
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.bcryptCost = bcryptCost
+        self.signIn = signIn
     }
 
     /// Where an account's users sign in with their username and password: the client's page of the

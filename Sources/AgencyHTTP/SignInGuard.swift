@@ -1,0 +1,64 @@
+import AgencyDomain
+
+/// The sign-ins the throttle guards, named as the metrics label them.
+enum SignInSurface: String, Sendable {
+    /// `POST /v1/login`.
+    case api
+    /// The client's form, `POST /login`.
+    case client
+    /// The agency's form, `POST /dashboard/sign-in` (a token, no username).
+    case agency
+}
+
+/// The one place every sign-in goes through: refuses at once (429 `too_many_attempts` with
+/// `Retry-After`) a username or an address that failed too often, counts failures, clears a
+/// username after its good sign-in, and counts refusals, throttled or `busy` (the password queue was
+/// full), in the metrics. A refusal never holds the connection open.
+struct SignInGuard: Sendable {
+    let usernames: SignInThrottle
+    let addresses: SignInThrottle
+
+    init(limits: SignInLimits) {
+        usernames = SignInThrottle(freeFailures: limits.freeFailuresPerUsername, maxDelaySeconds: limits.maxDelaySeconds, capacity: limits.maxTracked)
+        addresses = SignInThrottle(freeFailures: limits.freeFailuresPerAddress, maxDelaySeconds: limits.maxDelaySeconds, capacity: limits.maxTracked)
+    }
+
+    /// Runs `signIn` unless a wait is due. `unauthorized` from it counts as a failure of `username`
+    /// (if any) and of `address`; success clears `username`. The address is not cleared by a
+    /// success: one good account must not buy an address fresh guesses at others.
+    func attempt<T>(
+        _ surface: SignInSurface, username: String?, from address: ClientAddress, _ signIn: () async throws -> T
+    ) async throws -> T {
+        let userKey = username.map(Self.key(forUsername:))
+        let waits = [userKey.flatMap { usernames.retryAfter($0) }, addresses.retryAfter(address.key)].compactMap { $0 }
+        if let wait = waits.max() {
+            ServiceMetrics.signInRefused(surface: surface, reason: "throttled")
+            throw DomainError.tooManyAttempts(retryAfter: wait)
+        }
+        do {
+            let result = try await signIn()
+            if let userKey { usernames.clear(userKey) }
+            return result
+        } catch DomainError.unauthorized(let hint) {
+            if let userKey { usernames.failed(userKey) }
+            addresses.failed(address.key)
+            throw DomainError.unauthorized(hint: hint)
+        } catch DomainError.busy(let seconds) {
+            ServiceMetrics.signInRefused(surface: surface, reason: "busy")
+            throw DomainError.busy(retryAfter: seconds)
+        }
+    }
+
+    /// Whether `error` refused a sign-in before its password was checked (429 or 503).
+    static func isRefusal(_ error: any Error) -> Bool {
+        switch error as? DomainError {
+        case .tooManyAttempts?, .busy?: true
+        default: false
+        }
+    }
+
+    /// Usernames are counted case-blind and cut short: a megabyte of name is one key of bounded size.
+    static func key(forUsername username: String) -> String {
+        String(username.lowercased().prefix(128))
+    }
+}
