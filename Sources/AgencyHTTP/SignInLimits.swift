@@ -21,7 +21,7 @@ public struct SignInLimits: Sendable {
 
     public init(
         freeFailuresPerUsername: Int = 10, freeFailuresPerAddress: Int = 50, maxDelaySeconds: Int = 300,
-        maxTracked: Int = 100_000, hashWorkers: Int? = nil, hashQueue: Int = 16
+        maxTracked: Int = 100_000, hashWorkers: Int? = nil, hashQueue: Int = 8
     ) {
         self.freeFailuresPerUsername = freeFailuresPerUsername
         self.freeFailuresPerAddress = freeFailuresPerAddress

@@ -36,7 +36,7 @@ struct Serve: AgencyRunnable {
     @Option(name: .customLong("hash-workers"), help: "bcrypt hashes run at once (default: one per core).")
     var hashWorkers: Int?
     @Option(name: .customLong("hash-queue"), help: "Sign-ins that may wait for a bcrypt worker; more are answered 503 busy with Retry-After.")
-    var hashQueue = 16
+    var hashQueue = 8
     @Option(name: .customLong("metrics-port"), help: "Serve Prometheus metrics at /metrics on this port (off when not given).")
     var metricsPort: Int?
     @Option(name: .customLong("metrics-host"), help: "Address the metrics port listens on; keep it private.")
