@@ -1,4 +1,5 @@
 import AgencyDomain
+import Synchronization
 
 /// The sign-ins the throttle guards, named as the metrics label them.
 enum SignInSurface: String, Sendable {
@@ -17,10 +18,12 @@ enum SignInSurface: String, Sendable {
 struct SignInGuard: Sendable {
     let usernames: SignInThrottle
     let addresses: SignInThrottle
+    let inFlight: SignInsInFlight
 
     init(limits: SignInLimits) {
         usernames = SignInThrottle(freeFailures: limits.freeFailuresPerUsername, maxDelaySeconds: limits.maxDelaySeconds, capacity: limits.maxTracked)
         addresses = SignInThrottle(freeFailures: limits.freeFailuresPerAddress, maxDelaySeconds: limits.maxDelaySeconds, capacity: limits.maxTracked)
+        inFlight = SignInsInFlight(perAddress: limits.concurrentPerAddress)
     }
 
     /// Runs `signIn` unless a wait is due. `unauthorized` from it counts as a failure of `username`
@@ -35,6 +38,14 @@ struct SignInGuard: Sendable {
             ServiceMetrics.signInRefused(surface: surface, reason: "throttled")
             throw DomainError.tooManyAttempts(retryAfter: wait)
         }
+        // One host gets a few places in the password queue, not all of them; trying for more counts
+        // as failing, so a flood from one address soon waits like guessing does.
+        guard inFlight.enter(address.key) else {
+            addresses.failed(address.key)
+            ServiceMetrics.signInRefused(surface: surface, reason: "busy")
+            throw DomainError.busy(retryAfter: 1)
+        }
+        defer { inFlight.leave(address.key) }
         do {
             let result = try await signIn()
             if let userKey { usernames.clear(userKey) }
@@ -61,4 +72,34 @@ struct SignInGuard: Sendable {
     static func key(forUsername username: String) -> String {
         String(username.lowercased().prefix(128))
     }
+}
+
+/// Sign-ins being checked per client address. Holds only addresses with one in flight, so its size is
+/// bounded by the connections the server takes.
+final class SignInsInFlight: Sendable {
+    let perAddress: Int
+    private let counts = Mutex<[String: Int]>([:])
+
+    init(perAddress: Int) {
+        self.perAddress = max(1, perAddress)
+    }
+
+    /// Takes a place for `key`; false when it already has `perAddress`.
+    func enter(_ key: String) -> Bool {
+        counts.withLock { counts in
+            let count = counts[key, default: 0]
+            guard count < perAddress else { return false }
+            counts[key] = count + 1
+            return true
+        }
+    }
+
+    func leave(_ key: String) {
+        counts.withLock { counts in
+            let count = counts[key, default: 1] - 1
+            counts[key] = count > 0 ? count : nil
+        }
+    }
+
+    var count: Int { counts.withLock { $0.count } }
 }

@@ -12,6 +12,9 @@ public struct SignInLimits: Sendable {
     /// Usernames and addresses remembered at once, each table; past this the stalest entry goes, so
     /// a flood of made-up names cannot grow memory without bound.
     public var maxTracked: Int
+    /// Sign-ins from one client address being checked at once; more are answered 503 `busy` at once
+    /// and count as that address's failures, so one host cannot fill the password queue.
+    public var concurrentPerAddress: Int
     /// bcrypt hashes run at once (nil: one per core, as many as NIO's thread pool has threads).
     public var hashWorkers: Int?
     /// Sign-in hashes that may wait for a worker; past this, sign-ins are answered 503 `busy`. This
@@ -21,12 +24,13 @@ public struct SignInLimits: Sendable {
 
     public init(
         freeFailuresPerUsername: Int = 10, freeFailuresPerAddress: Int = 50, maxDelaySeconds: Int = 300,
-        maxTracked: Int = 100_000, hashWorkers: Int? = nil, hashQueue: Int = 8
+        maxTracked: Int = 100_000, concurrentPerAddress: Int = 4, hashWorkers: Int? = nil, hashQueue: Int = 8
     ) {
         self.freeFailuresPerUsername = freeFailuresPerUsername
         self.freeFailuresPerAddress = freeFailuresPerAddress
         self.maxDelaySeconds = maxDelaySeconds
         self.maxTracked = maxTracked
+        self.concurrentPerAddress = concurrentPerAddress
         self.hashWorkers = hashWorkers
         self.hashQueue = hashQueue
     }

@@ -9,11 +9,11 @@ struct SignInSettingsTests {
     @Test func helpShowsTheLimitsWithTheirDefaults() {
         let help = Serve.helpMessage(columns: 400)
         for option in ["--sign-in-free-failures <sign-in-free-failures>", "--sign-in-free-failures-per-address", "--sign-in-max-delay",
-                       "--sign-in-tracked", "--hash-workers", "--hash-queue"] {
+                       "--sign-in-tracked", "--sign-in-concurrency-per-address", "--hash-workers", "--hash-queue"] {
             #expect(help.contains(option), "\(option)")
         }
         #expect(help.contains("(default: 10)") && help.contains("(default: 50)") && help.contains("(default: 300)"))
-        #expect(help.contains("(default: 8)") && help.contains("(default: 100000)"))
+        #expect(help.contains("(default: 8)") && help.contains("(default: 100000)") && help.contains("(default: 4)"))
     }
 
     @Test func theLimitsReachTheServiceSettings() throws {
@@ -22,7 +22,7 @@ struct SignInSettingsTests {
         #expect(serve.signInFreeFailuresPerAddress == 50 && serve.signInMaxDelay == 300)
     }
 
-    @Test(arguments: [["--sign-in-free-failures", "0"], ["--sign-in-max-delay", "0"], ["--hash-workers", "0"], ["--hash-queue", "-1"], ["--sign-in-tracked", "0"]])
+    @Test(arguments: [["--sign-in-free-failures", "0"], ["--sign-in-max-delay", "0"], ["--hash-workers", "0"], ["--hash-queue", "-1"], ["--sign-in-tracked", "0"], ["--sign-in-concurrency-per-address", "0"]])
     func outOfRangeLimitsAreRefused(_ arguments: [String]) {
         #expect(throws: (any Error).self) { _ = try Serve.parse(arguments) }
     }

@@ -33,6 +33,8 @@ struct Serve: AgencyRunnable {
     var signInMaxDelay = 300
     @Option(name: .customLong("sign-in-tracked"), help: "Usernames and addresses the sign-in throttle remembers at once (each); the stalest goes first.")
     var signInTracked = 100_000
+    @Option(name: .customLong("sign-in-concurrency-per-address"), help: "Sign-ins from one client address checked at once; more are answered 503 busy and count as failures.")
+    var signInConcurrencyPerAddress = 4
     @Option(name: .customLong("hash-workers"), help: "bcrypt hashes run at once (default: one per core).")
     var hashWorkers: Int?
     @Option(name: .customLong("hash-queue"), help: "Sign-ins that may wait for a bcrypt worker; more are answered 503 busy with Retry-After.")
@@ -55,6 +57,7 @@ struct Serve: AgencyRunnable {
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1.") }
         guard signInFreeFailures >= 1, signInFreeFailuresPerAddress >= 1 else { throw ValidationError("--sign-in-free-failures and --sign-in-free-failures-per-address must be at least 1.") }
         guard (1...86_400).contains(signInMaxDelay) else { throw ValidationError("--sign-in-max-delay must be between 1 and 86400 seconds.") }
+        guard signInConcurrencyPerAddress >= 1 else { throw ValidationError("--sign-in-concurrency-per-address must be at least 1.") }
         guard signInTracked >= 1 else { throw ValidationError("--sign-in-tracked must be at least 1.") }
         guard hashWorkers.map({ $0 >= 1 }) ?? true, hashQueue >= 0 else { throw ValidationError("--hash-workers must be at least 1 and --hash-queue at least 0.") }
         guard (1...3_600_000).contains(syncRetryBaseMilliseconds), (1...60_000).contains(syncPollMilliseconds), (1...300_000).contains(syncTimeoutMilliseconds) else {
@@ -71,7 +74,7 @@ struct Serve: AgencyRunnable {
         logger.logLevel = .info
         let signIn = SignInLimits(
             freeFailuresPerUsername: signInFreeFailures, freeFailuresPerAddress: signInFreeFailuresPerAddress, maxDelaySeconds: signInMaxDelay,
-            maxTracked: signInTracked, hashWorkers: hashWorkers, hashQueue: hashQueue
+            maxTracked: signInTracked, concurrentPerAddress: signInConcurrencyPerAddress, hashWorkers: hashWorkers, hashQueue: hashQueue
         )
         let settings = ServiceSettings(publicURL: publicURL ?? "http://\(host):\(port)", bcryptCost: bcryptCost, signIn: signIn)
         let limits = ServerLimits(

@@ -169,6 +169,28 @@ struct SignInThrottleUnitTests {
         #expect(ClientAddress(nil).key == "unknown")
     }
 
+    /// One address gets at most `concurrentPerAddress` sign-ins checked at once: past that it is
+    /// answered `busy` at once and the refusal counts as its failure (soon a wait, 429), while
+    /// another address is let through.
+    @Test func oneAddressCannotFillTheQueue() async throws {
+        let signInGuard = SignInGuard(limits: SignInLimits(freeFailuresPerAddress: 2, concurrentPerAddress: 2))
+        let held = PasswordQueue(workers: 1, signInQueue: 100)
+        try await held.acquire(.signIn)
+        let flooder = ClientAddress(key: "198.51.100.1")
+        let waiting = (0..<2).map { _ in
+            Task { try await signInGuard.attempt(.api, username: nil, from: flooder) { try await held.run(.signIn) { 1 } } }
+        }
+        try await SignInThrottleTests.until { held.load.waitingSignIns == 2 }
+        for _ in 0..<2 {
+            await #expect(throws: DomainError.busy(retryAfter: 1)) { try await signInGuard.attempt(.api, username: nil, from: flooder) { 0 } }
+        }
+        await #expect(throws: DomainError.tooManyAttempts(retryAfter: 1)) { try await signInGuard.attempt(.api, username: nil, from: flooder) { 0 } }
+        #expect(try await signInGuard.attempt(.api, username: nil, from: ClientAddress(key: "203.0.113.9")) { 2 } == 2, "another host is let in")
+        held.release()
+        for task in waiting { #expect(try await task.value == 1) }
+        #expect(signInGuard.inFlight.count == 0, "nothing left in flight")
+    }
+
     /// A sign-in waits while a worker is busy and there is room; past the room it is refused.
     @Test func theQueueRefusesPastItsRoom() async throws {
         let queue = PasswordQueue(workers: 1, signInQueue: 1)
