@@ -113,6 +113,28 @@ struct SignInThrottleTests {
         }
     }
 
+    /// Refused sign-ins are counted in the metrics by surface and reason.
+    @Test func refusalsAreCountedInTheMetrics() async throws {
+        let metrics = MetricsForTests.shared
+        let service = try await TestService()
+        let queue = PasswordQueue(workers: 1, signInQueue: 0)
+        try await Self.withSandbox(service, limits: SignInLimits(freeFailuresPerUsername: 1, freeFailuresPerAddress: 1000), queue: queue) { api, username, _ in
+            #expect(try await Self.login(api, username, "wrong").status == .unauthorized)
+            #expect(try await Self.login(api, username, "wrong").status == .tooManyRequests)
+            try await queue.acquire(.signIn)
+            #expect(try await Self.login(api, "someone-else", "wrong").status == .serviceUnavailable)
+            queue.release()
+        }
+        let text = try await Application(router: buildMetricsRouter(metrics: metrics, database: service.database)).test(.router) { client in
+            String(buffer: try await client.executeRequest(uri: "/metrics", method: .get, headers: [:], body: nil).body)
+        }
+        let lines = text.split(separator: "\n").filter { $0.hasPrefix("agency_sign_ins_refused_total{") }
+        for reason in ["throttled", "busy"] {
+            let line = lines.first { $0.contains(#"surface="api""#) && $0.contains(#"reason="\#(reason)""#) }
+            #expect(line.flatMap { Double($0.split(separator: " ").last ?? "") }.map { $0 >= 1 } == true, "\(reason): \(lines)")
+        }
+    }
+
     /// Waits (yielding, without a clock) until `condition` holds; fails after many tries.
     static func until(_ condition: @Sendable () -> Bool) async throws {
         for _ in 0..<10_000 {
