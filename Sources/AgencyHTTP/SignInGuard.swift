@@ -21,8 +21,14 @@ struct SignInGuard: Sendable {
     let inFlight: SignInsInFlight
 
     init(limits: SignInLimits) {
-        usernames = SignInThrottle(freeFailures: limits.freeFailuresPerUsername, maxDelaySeconds: limits.maxDelaySeconds, capacity: limits.maxTracked)
-        addresses = SignInThrottle(freeFailures: limits.freeFailuresPerAddress, maxDelaySeconds: limits.maxDelaySeconds, capacity: limits.maxTracked)
+        usernames = SignInThrottle(
+            freeFailures: limits.freeFailuresPerUsername, firstDelaySeconds: limits.firstDelaySeconds, maxDelaySeconds: limits.maxDelaySeconds,
+            capacity: limits.maxTracked
+        )
+        addresses = SignInThrottle(
+            freeFailures: limits.freeFailuresPerAddress, firstDelaySeconds: limits.firstDelaySeconds, maxDelaySeconds: limits.maxDelaySeconds,
+            capacity: limits.maxTracked
+        )
         inFlight = SignInsInFlight(perAddress: limits.concurrentPerAddress)
     }
 

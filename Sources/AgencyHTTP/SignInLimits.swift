@@ -7,7 +7,9 @@ public struct SignInLimits: Sendable {
     /// Failed sign-ins from one client address (any username, any sign-in) before each further
     /// failure earns a wait. Higher than per username: an office shares one address.
     public var freeFailuresPerAddress: Int
-    /// The longest wait a failure earns; the wait doubles from one second up to this.
+    /// The wait the last free failure earns; each further failure doubles it.
+    public var firstDelaySeconds: Int
+    /// The longest wait a failure earns.
     public var maxDelaySeconds: Int
     /// Usernames and addresses remembered at once, each table; past this the stalest entry goes, so
     /// a flood of made-up names cannot grow memory without bound.
@@ -23,11 +25,12 @@ public struct SignInLimits: Sendable {
     public var hashQueue: Int
 
     public init(
-        freeFailuresPerUsername: Int = 10, freeFailuresPerAddress: Int = 50, maxDelaySeconds: Int = 300,
+        freeFailuresPerUsername: Int = 10, freeFailuresPerAddress: Int = 50, firstDelaySeconds: Int = 1, maxDelaySeconds: Int = 300,
         maxTracked: Int = 100_000, concurrentPerAddress: Int = 4, hashWorkers: Int? = nil, hashQueue: Int = 8
     ) {
         self.freeFailuresPerUsername = freeFailuresPerUsername
         self.freeFailuresPerAddress = freeFailuresPerAddress
+        self.firstDelaySeconds = firstDelaySeconds
         self.maxDelaySeconds = maxDelaySeconds
         self.maxTracked = maxTracked
         self.concurrentPerAddress = concurrentPerAddress

@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Failed sign-ins counted per key (a username, or a client address): after `freeFailures` of them
-/// each failure earns a wait that doubles from one second up to `maxDelay`, and an attempt during the
+/// each failure earns a wait that doubles from `firstDelay` up to `maxDelay`, and an attempt during the
 /// wait is refused at once, before any password work. A key idle for `forgetAfter` starts afresh.
 ///
 /// Kept in memory and bounded: at most `capacity` keys; past that, forgotten keys are swept and then
@@ -15,14 +15,16 @@ final class SignInThrottle: Sendable {
     }
 
     let freeFailures: Int
+    let firstDelay: Duration
     let maxDelay: Duration
     let capacity: Int
     let forgetAfter: Duration
     private let entries = Mutex<[String: Entry]>([:])
 
-    init(freeFailures: Int, maxDelaySeconds: Int, capacity: Int) {
+    init(freeFailures: Int, firstDelaySeconds: Int = 1, maxDelaySeconds: Int, capacity: Int) {
         self.freeFailures = max(0, freeFailures)
-        self.maxDelay = .seconds(max(1, maxDelaySeconds))
+        self.firstDelay = .seconds(max(1, firstDelaySeconds))
+        self.maxDelay = max(.seconds(max(1, maxDelaySeconds)), firstDelay)
         self.capacity = max(1, capacity)
         // Long enough that waiting out one delay does not also wipe the count.
         self.forgetAfter = max(.seconds(15 * 60), self.maxDelay * 2)
@@ -56,11 +58,11 @@ final class SignInThrottle: Sendable {
         _ = entries.withLock { $0.removeValue(forKey: key) }
     }
 
-    /// The wait after `failures` failures: 1 s at the last free one, doubling, at most `maxDelay`.
+    /// The wait after `failures` failures: `firstDelay` at the last free one, doubling, at most `maxDelay`.
     func delay(afterFailures failures: Int) -> Duration {
         let doublings = failures - freeFailures
         guard doublings < 30 else { return maxDelay }
-        return min(.seconds(1 << max(0, doublings)), maxDelay)
+        return min(firstDelay * (1 << max(0, doublings)), maxDelay)
     }
 
     var count: Int { entries.withLock { $0.count } }

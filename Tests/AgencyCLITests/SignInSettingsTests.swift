@@ -8,7 +8,7 @@ import Testing
 struct SignInSettingsTests {
     @Test func helpShowsTheLimitsWithTheirDefaults() {
         let help = Serve.helpMessage(columns: 400)
-        for option in ["--sign-in-free-failures <sign-in-free-failures>", "--sign-in-free-failures-per-address", "--sign-in-max-delay",
+        for option in ["--sign-in-free-failures <sign-in-free-failures>", "--sign-in-free-failures-per-address", "--sign-in-first-delay", "--sign-in-max-delay",
                        "--sign-in-tracked", "--sign-in-concurrency-per-address", "--hash-workers", "--hash-queue"] {
             #expect(help.contains(option), "\(option)")
         }
@@ -22,7 +22,7 @@ struct SignInSettingsTests {
         #expect(serve.signInFreeFailuresPerAddress == 50 && serve.signInMaxDelay == 300)
     }
 
-    @Test(arguments: [["--sign-in-free-failures", "0"], ["--sign-in-max-delay", "0"], ["--hash-workers", "0"], ["--hash-queue", "-1"], ["--sign-in-tracked", "0"], ["--sign-in-concurrency-per-address", "0"]])
+    @Test(arguments: [["--sign-in-free-failures", "0"], ["--sign-in-max-delay", "0"], ["--sign-in-first-delay", "400"], ["--hash-workers", "0"], ["--hash-queue", "-1"], ["--sign-in-tracked", "0"], ["--sign-in-concurrency-per-address", "0"]])
     func outOfRangeLimitsAreRefused(_ arguments: [String]) {
         #expect(throws: (any Error).self) { _ = try Serve.parse(arguments) }
     }

@@ -29,7 +29,9 @@ struct Serve: AgencyRunnable {
     var signInFreeFailures = 10
     @Option(name: .customLong("sign-in-free-failures-per-address"), help: "Failed sign-ins from one client address (any username) before each further one earns a wait.")
     var signInFreeFailuresPerAddress = 50
-    @Option(name: .customLong("sign-in-max-delay"), help: "Longest wait, in seconds, a failed sign-in earns; the wait doubles from 1 s up to this.")
+    @Option(name: .customLong("sign-in-first-delay"), help: "Seconds the last free failed sign-in makes its username or address wait; each further failure doubles it.")
+    var signInFirstDelay = 1
+    @Option(name: .customLong("sign-in-max-delay"), help: "Longest wait, in seconds, a failed sign-in earns.")
     var signInMaxDelay = 300
     @Option(name: .customLong("sign-in-tracked"), help: "Usernames and addresses the sign-in throttle remembers at once (each); the stalest goes first.")
     var signInTracked = 100_000
@@ -56,7 +58,9 @@ struct Serve: AgencyRunnable {
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be between 1 and 3600 seconds.") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1.") }
         guard signInFreeFailures >= 1, signInFreeFailuresPerAddress >= 1 else { throw ValidationError("--sign-in-free-failures and --sign-in-free-failures-per-address must be at least 1.") }
-        guard (1...86_400).contains(signInMaxDelay) else { throw ValidationError("--sign-in-max-delay must be between 1 and 86400 seconds.") }
+        guard (1...86_400).contains(signInMaxDelay), (1...signInMaxDelay).contains(signInFirstDelay) else {
+            throw ValidationError("--sign-in-max-delay must be between 1 and 86400 seconds, and --sign-in-first-delay between 1 and it.")
+        }
         guard signInConcurrencyPerAddress >= 1 else { throw ValidationError("--sign-in-concurrency-per-address must be at least 1.") }
         guard signInTracked >= 1 else { throw ValidationError("--sign-in-tracked must be at least 1.") }
         guard hashWorkers.map({ $0 >= 1 }) ?? true, hashQueue >= 0 else { throw ValidationError("--hash-workers must be at least 1 and --hash-queue at least 0.") }
@@ -73,7 +77,8 @@ struct Serve: AgencyRunnable {
         var logger = Logger(label: "agency", factory: ServiceLogHandler.standardOutput)
         logger.logLevel = .info
         let signIn = SignInLimits(
-            freeFailuresPerUsername: signInFreeFailures, freeFailuresPerAddress: signInFreeFailuresPerAddress, maxDelaySeconds: signInMaxDelay,
+            freeFailuresPerUsername: signInFreeFailures, freeFailuresPerAddress: signInFreeFailuresPerAddress, firstDelaySeconds: signInFirstDelay,
+            maxDelaySeconds: signInMaxDelay,
             maxTracked: signInTracked, concurrentPerAddress: signInConcurrencyPerAddress, hashWorkers: hashWorkers, hashQueue: hashQueue
         )
         let settings = ServiceSettings(publicURL: publicURL ?? "http://\(host):\(port)", bcryptCost: bcryptCost, signIn: signIn)

@@ -29,7 +29,7 @@ struct AgencySignInController {
     /// A wrong token gets the form again, with the message next to the field and a new nonce and CSRF
     /// token; too many wrong tokens from one address get it at once with 429 and `Retry-After`.
     @Sendable func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let nonce = try await Self.liveNonce(request, nonces: nonces)
+        let nonce = try Self.liveNonce(request, nonces: nonces)
         let form = try await DashboardForm.read(request, secret: nonce)
         let token = (form["token"] ?? "").trimmingCharacters(in: .whitespaces)
         let agencyID: Int64
@@ -67,7 +67,7 @@ struct AgencySignInController {
         status: HTTPResponse.Status, headers: HTTPFields = [:]
     ) throws -> Response {
         let existing = request.cookies[DashboardCookies.signInNonce]?.value
-        let nonce = nonces.isLive(existing) ? existing! : nonces.issue()
+        let nonce = existing.flatMap { nonces.isLive($0) ? $0 : nil } ?? nonces.issue()
         let title = template == "sign-in" ? "Sign in to the agency dashboard" : "Sign in to your account"
         var response = try DashboardPages.page(
             template, SignInView(page: PageChrome(title: title, csrf: SessionSecrets.csrfToken(forSession: nonce)), error: error, username: username),
@@ -104,7 +104,7 @@ struct AgencySignInController {
 
     /// The sign-in nonce the browser sent, if this service wrote it and it is live; a form keyed by
     /// any other is refused as stale (403) before it is read.
-    static func liveNonce(_ request: Request, nonces: SignInNonces) async throws -> String {
+    static func liveNonce(_ request: Request, nonces: SignInNonces) throws -> String {
         let nonce = request.cookies[DashboardCookies.signInNonce]?.value
         guard let nonce, nonces.isLive(nonce) else { throw DashboardRefusal.staleForm }
         return nonce

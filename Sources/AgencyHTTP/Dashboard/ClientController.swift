@@ -38,7 +38,7 @@ struct ClientController {
     /// A wrong username and a wrong password get the same message after the same bcrypt work, and a
     /// new nonce and CSRF token; too many failures get the form at once with 429 and `Retry-After`.
     @Sendable func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let nonce = try await AgencySignInController.liveNonce(request, nonces: nonces)
+        let nonce = try AgencySignInController.liveNonce(request, nonces: nonces)
         let form = try await DashboardForm.read(request, secret: nonce)
         let username = (form["username"] ?? "").trimmingCharacters(in: .whitespaces)
         let accountID: Int64
