@@ -1,8 +1,10 @@
 import AgencyDomain
-import AgencyHTTP
 import Foundation
 import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 import Testing
+@testable import AgencyHTTP
 
 /// Issue 27 on the dashboard's two sign-in forms: a failed sign-in spends the form's nonce (the page
 /// that answers carries a new nonce and CSRF token, and the old pair is refused), and too many
@@ -97,6 +99,30 @@ struct SignInFloodPagesTests {
             #expect(refused.headers[.retryAfter].flatMap { Int($0) }.map { (1...60).contains($0) } == true)
             #expect(refused.html.contains("Too many failed sign-ins") && refused.html.contains("name=\"token\""))
             #expect(browser.cookies["agency_session"] == nil)
+        }
+    }
+
+    /// Given a full password queue (its one worker held), the client's form answers 503 as the form,
+    /// with `Retry-After` and a message, at once; once the worker is free the sign-in works.
+    @Test func theClientFormAnswers503AsAPageWhenTheQueueIsFull() async throws {
+        let service = try await TestService()
+        let queue = PasswordQueue(workers: 1, signInQueue: 0)
+        let app = Application(router: buildRouter(database: service.database, settings: TestService.settings, passwordQueue: queue))
+        try await app.test(.router) { client in
+            let browser = DashboardBrowser(client: client)
+            try await browser.signIn(agency: service.agencyA)
+            let credentials = try await browser.addAccount("Gym", kind: "trial")
+            let (username, password) = (credentials.code("username") ?? "", credentials.code("password") ?? "")
+            try await browser.get("/login")
+            try await queue.acquire(.signIn)
+            let busy = try await browser.post("/login", ["username": username, "password": password])
+            #expect(busy.status == .serviceUnavailable)
+            #expect(busy.headers[.retryAfter] == "1")
+            #expect(busy.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(busy.html.contains("checking too many passwords") && busy.html.contains("action=\"/login\""))
+            queue.release()
+            let signedIn = try await browser.post("/login", ["username": username, "password": password])
+            #expect(signedIn.status == .seeOther && signedIn.location == "/client")
         }
     }
 }

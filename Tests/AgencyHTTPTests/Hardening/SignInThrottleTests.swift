@@ -2,7 +2,9 @@ import AgencyDomain
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
+import NIOEmbedded
 import Testing
 @testable import AgencyHTTP
 
@@ -213,6 +215,14 @@ struct SignInThrottleUnitTests {
         held.release()
         for task in waiting { #expect(try await task.value == 1) }
         #expect(signInGuard.inFlight.count == 0, "nothing left in flight")
+    }
+
+    /// A request's context takes the client address from its channel's peer, as the server makes it.
+    @Test func theContextReadsThePeerOfTheChannel() throws {
+        let channel = EmbeddedChannel()
+        try channel.connect(to: SocketAddress(ipAddress: "192.0.2.44", port: 50_000)).wait()
+        let context = AppRequestContext(source: .init(channel: channel, logger: Logger(label: "test")))
+        #expect(context.clientAddress.key == "192.0.2.44")
     }
 
     /// A sign-in waits while a worker is busy and there is room; past the room it is refused.
