@@ -23,6 +23,11 @@ public enum DomainError: Error, Equatable, Sendable {
     /// The thing exists but never takes this kind of request (e.g. editing a snapshot). `allowed` lists
     /// what it does take.
     case notAllowed(code: String, message: String, allowed: [String])
+    /// Too many failed sign-ins for this username or from this address: refused at once, before any
+    /// password is checked, until `retryAfter` seconds have passed.
+    case tooManyAttempts(retryAfter: Int)
+    /// The service has as much password work queued as it takes; try again after `retryAfter` seconds.
+    case busy(retryAfter: Int)
 
     /// A stable, machine-readable code.
     public var code: String {
@@ -35,6 +40,8 @@ public enum DomainError: Error, Equatable, Sendable {
         case .kindConversion: "account_kind_conversion"
         case .conflict(let code, _), .unprocessable(let code, _), .notAllowed(let code, _, _): code
         case .malformed: "malformed_json"
+        case .tooManyAttempts: "too_many_attempts"
+        case .busy: "busy"
         }
     }
 
@@ -44,6 +51,10 @@ public enum DomainError: Error, Equatable, Sendable {
         case .invalid(_, let message), .duplicate(_, let message), .conflict(_, let message), .unprocessable(_, let message),
              .malformed(let message), .notAllowed(_, let message, _):
             message
+        case .tooManyAttempts(let seconds):
+            "Too many failed sign-ins for this username or from this address; try again in \(seconds) s."
+        case .busy(let seconds):
+            "The service is checking too many passwords at once; try again in \(seconds) s."
         case .notFound(let what):
             "\(what) not found."
         case .unauthorized(let hint):

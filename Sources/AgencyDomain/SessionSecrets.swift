@@ -20,6 +20,18 @@ public enum SessionSecrets {
             .replacingOccurrences(of: "=", with: "")
     }
 
+    /// A key that lives as long as the process, for `tag(_:key:)`.
+    public static func newProcessKey() -> [UInt8] {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
+    }
+
+    /// An HMAC of `value` under `key`, URL-safe: proves the server wrote `value` (a sign-in nonce).
+    public static func tag(_ value: String, key: [UInt8]) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(value.utf8), using: SymmetricKey(data: key))
+        return Data(mac).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
     /// Whether a form's token is this session's, compared in constant time.
     public static func csrfMatches(_ token: String?, session sessionID: String?) -> Bool {
         guard let token, let sessionID, !sessionID.isEmpty else { return false }

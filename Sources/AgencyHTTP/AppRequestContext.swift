@@ -1,5 +1,6 @@
 import AgencyDomain
 import Hummingbird
+import NIOCore
 
 /// What a request carries between middleware and handlers: who it is acting for.
 public struct AppRequestContext: RequestContext {
@@ -12,10 +13,16 @@ public struct AppRequestContext: RequestContext {
     public var accountID: Int64?
     /// Set by `DashboardSessionMiddleware` on the dashboard's signed-in pages.
     var dashboardSession: SignedInSession?
+    /// The socket's peer, which the sign-in throttle counts failures by; nil without a socket.
+    var remoteAddress: SocketAddress?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
     }
+
+    /// The client as the sign-in throttle counts it.
+    var clientAddress: ClientAddress { ClientAddress(remoteAddress) }
 
     /// The agency a `/v1` handler acts for; only reachable behind the authenticator.
     func requireAgency() throws -> Int64 {

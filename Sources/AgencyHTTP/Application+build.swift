@@ -46,13 +46,17 @@ public func buildApplication(
     )
 }
 
-/// Every route of the service. Tests drive this router directly.
+/// Every route of the service. Tests drive this router directly. `passwordQueue` is made from
+/// `settings.signIn` unless given (a test holds its workers to fill it).
 public func buildRouter(
-    database: AppDatabase, settings: ServiceSettings, metrics: Bool = false, sync: SyncSettings = .ephemeral(), logger: Logger = Logger(label: "agency")
+    database: AppDatabase, settings: ServiceSettings, metrics: Bool = false, sync: SyncSettings = .ephemeral(), logger: Logger = Logger(label: "agency"),
+    passwordQueue: PasswordQueue? = nil
 ) -> Router<AppRequestContext> {
     // HEAD is answered wherever GET is, as HTTP expects.
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
-    let hasher = PasswordHasher(cost: settings.bcryptCost)
+    let queue = passwordQueue ?? PasswordQueue(workers: settings.signIn.hashWorkers, signInQueue: settings.signIn.hashQueue)
+    let hasher = PasswordHasher(cost: settings.bcryptCost, queue: queue)
+    let signInGuard = SignInGuard(limits: settings.signIn)
     // Outside the error middleware, so that both see the status every reply really has.
     router.add(middleware: RequestLogMiddleware())
     if metrics { router.add(middleware: MetricsMiddleware()) }
@@ -62,8 +66,8 @@ public func buildRouter(
 
     router.get("health") { _, _ in try JSONReply.make(["status": "ok"]) }
     let login = AccountLogin(database: database, hasher: hasher)
-    LoginController(database: database, credentials: login).addRoutes(to: router)
-    DashboardRoutes.add(to: router, database: database, settings: settings, login: login)
+    LoginController(database: database, credentials: login, signInGuard: signInGuard).addRoutes(to: router)
+    DashboardRoutes.add(to: router, database: database, settings: settings, login: login, signInGuard: signInGuard)
 
     let agencyAPI = router.group("v1").add(middleware: AgencyAuthenticator(database: database, clock: settings.clock))
     AccountsController(database: database, settings: settings, hasher: hasher).addRoutes(to: agencyAPI)

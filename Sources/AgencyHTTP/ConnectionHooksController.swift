@@ -19,18 +19,19 @@ struct ConnectionHooksController {
         router.post("hooks/connections/:id", use: receive)
     }
 
+    /// Every request that does not prove itself gets this same answer (status, code, message): an
+    /// unknown id, an outbound-only connection, and a missing or wrong secret or signature cannot be
+    /// told apart, so connection ids cannot be found without a secret.
+    static let refusal = DomainError.unauthorized(
+        hint: "Send the connection's inbound secret: 'Authorization: Bearer <secret>' (brevo) or a 'Signature' header made with it (webhook)."
+    )
+
     @Sendable func receive(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try pathID(context, what: "Connection")
-        let connection = try await database.connection(id: id)
-        // An outbound connection has no inbound endpoint; it answers as if it did not exist.
-        guard connection.direction == .twoWay,
-              let sealed = try await database.connectionSecrets(id: id).inboundSecret,
-              let secret = sync.cipher.open(sealed, binding: id).map({ String(decoding: $0, as: UTF8.self) })
-        else { throw DomainError.notFound(what: "Connection \(id)") }
+        // Read first, so that a body too large is refused the same way whatever the id.
         let body = Array(try await request.bodyData(limit: Self.bodyLimit))
-        guard Self.isAuthentic(request, body: body, secret: secret, provider: connection.provider) else {
-            throw DomainError.unauthorized(hint: "Send the connection's inbound secret: 'Authorization: Bearer <secret>' (brevo) or a 'Signature' header made with it (webhook).")
-        }
+        guard let (connection, secret) = try await inboundSecret(context),
+              Self.isAuthentic(request, body: body, secret: secret, provider: connection.provider)
+        else { throw Self.refusal }
         guard connection.enabled else { return try JSONReply.make(InboundEventReply(result: InboundSyncResult.ignored.rawValue)) }
         let event = switch connection.provider {
         case .brevo: try InboundSyncEvent.brevo(body)
@@ -39,6 +40,21 @@ struct ConnectionHooksController {
         guard let event else { return try JSONReply.make(InboundEventReply(result: InboundSyncResult.ignored.rawValue)) }
         let result = try await database.applyInboundSyncEvent(connection: connection, event, now: Date())
         return try JSONReply.make(InboundEventReply(result: result.rawValue))
+    }
+
+    /// The two-way connection the path names and its inbound secret; nil for an id that names none.
+    private func inboundSecret(_ context: AppRequestContext) async throws -> (SyncConnection, String)? {
+        guard let id = try? pathID(context, what: "Connection") else { return nil }
+        do {
+            let connection = try await database.connection(id: id)
+            guard connection.direction == .twoWay,
+                  let sealed = try await database.connectionSecrets(id: id).inboundSecret,
+                  let secret = sync.cipher.open(sealed, binding: id)
+            else { return nil }
+            return (connection, String(decoding: secret, as: UTF8.self))
+        } catch DomainError.notFound {
+            return nil
+        }
     }
 
     static func isAuthentic(_ request: Request, body: [UInt8], secret: String, provider: SyncProvider) -> Bool {

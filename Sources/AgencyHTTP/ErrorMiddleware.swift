@@ -79,6 +79,12 @@ struct Failure {
         case .notAllowed(_, _, let allowed):
             status = .methodNotAllowed
             headers[.allow] = allowed.joined(separator: ", ")
+        case .tooManyAttempts(let seconds):
+            status = .tooManyRequests
+            headers[.retryAfter] = String(seconds)
+        case .busy(let seconds):
+            status = .serviceUnavailable
+            headers[.retryAfter] = String(seconds)
         }
     }
 

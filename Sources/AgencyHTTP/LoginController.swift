@@ -7,15 +7,20 @@ import Hummingbird
 struct LoginController {
     let database: AppDatabase
     let credentials: AccountLogin
+    let signInGuard: SignInGuard
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("v1/login", use: login)
     }
 
-    /// A wrong username and a wrong password get the same answer after the same bcrypt work.
+    /// A wrong username and a wrong password get the same answer after the same bcrypt work; too
+    /// many failures are answered 429 at once, a full password queue 503 (`SignInGuard`).
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(LoginRequest.self)
-        let accountID = try await credentials.authenticate(username: body.username ?? "", password: body.password ?? "")
+        let username = body.username ?? ""
+        let accountID = try await signInGuard.attempt(.api, username: username, from: context.clientAddress) {
+            try await credentials.authenticate(username: username, password: body.password ?? "")
+        }
         let token = Secrets.newToken(prefix: "acct")
         try await database.addAccountToken(accountID: accountID, digest: Secrets.digest(ofToken: token))
         return try JSONReply.make(TokenReply(account_id: accountID, token: token))

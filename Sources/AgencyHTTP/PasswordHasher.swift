@@ -4,22 +4,36 @@ import NIOPosix
 import Synchronization
 
 /// bcrypt, run on NIO's blocking thread pool: a hash takes tens of milliseconds
-/// and would otherwise stall every request sharing the event loop.
+/// and would otherwise stall every request sharing the event loop. Every hash first takes a place in
+/// `queue`, which bounds how much of this work can wait.
 struct PasswordHasher: Sendable {
     var cost: UInt8
+    let queue: PasswordQueue
     private let decoys = DecoyHashes()
 
-    init(cost: UInt8) {
+    init(cost: UInt8, queue: PasswordQueue = PasswordQueue(signInQueue: SignInLimits().hashQueue)) {
         self.cost = cost
+        self.queue = queue
     }
 
+    /// A new hash for a password being set (provisioning, or a rehash after a good sign-in): waits
+    /// for a worker, never refused.
     func hash(_ password: String) async throws -> String {
-        let cost = self.cost
-        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        try await hash(password, lane: .provisioning)
     }
 
+    /// Checks a sign-in's password; throws `busy` when the sign-in queue is full.
     func verify(_ password: String, against hash: String) async throws -> Bool {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        try await queue.run(.signIn) {
+            try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        }
+    }
+
+    private func hash(_ password: String, lane: PasswordQueue.Lane) async throws -> String {
+        let cost = self.cost
+        return try await queue.run(lane) {
+            try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        }
     }
 
     /// Checked when a username does not exist, so that a wrong name costs as much as a wrong password.
@@ -27,7 +41,7 @@ struct PasswordHasher: Sendable {
     /// login (`needsRehash`): both paths do the same work even after the cost is changed.
     func decoyHash() async throws -> String {
         if let decoy = decoys.hash(cost: cost) { return decoy }
-        let decoy = try await hash(Secrets.newPassword())
+        let decoy = try await hash(Secrets.newPassword(), lane: .signIn)
         decoys.store(decoy, cost: cost)
         return decoy
     }

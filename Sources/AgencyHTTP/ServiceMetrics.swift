@@ -22,6 +22,12 @@ public struct ServiceMetrics: Sendable {
     static var provisioningDuration: Metrics.Timer { Metrics.Timer(label: "agency_provisioning_duration_seconds", preferredDisplayUnit: .seconds) }
     static var updateDuration: Metrics.Timer { Metrics.Timer(label: "agency_account_update_duration_seconds", preferredDisplayUnit: .seconds) }
 
+    /// Counts a sign-in refused before its password was checked: `reason` is `throttled` (too many
+    /// failures, 429) or `busy` (the password queue was full, 503).
+    static func signInRefused(surface: SignInSurface, reason: String) {
+        Counter(label: "agency_sign_ins_refused_total", dimensions: [("surface", surface.rawValue), ("reason", reason)]).increment()
+    }
+
     /// Runs `work`, recording how long it took when it succeeds.
     static func timed<T>(_ timer: Metrics.Timer, _ work: () async throws -> T) async rethrows -> T {
         let start = ContinuousClock.now

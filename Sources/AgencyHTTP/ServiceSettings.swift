@@ -7,6 +7,8 @@ public struct ServiceSettings: Sendable {
     public var publicURL: String
     /// bcrypt cost factor; 12 takes ~0.23 s per hash on the reference machine.
     public var bcryptCost: UInt8
+    /// Throttling of failed sign-ins and the bound on waiting password work.
+    public var signIn: SignInLimits
 
     /// How long a dashboard session may go unused before it ends (the 8-hour limit from sign-in stays).
     public var sessionIdleTimeout: TimeInterval
@@ -14,11 +16,12 @@ public struct ServiceSettings: Sendable {
     public var clock: @Sendable () -> Date
 
     public init(
-        publicURL: String, bcryptCost: UInt8 = 12, sessionIdleTimeout: TimeInterval = AppDatabase.dashboardSessionIdleTimeout,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        publicURL: String, bcryptCost: UInt8 = 12, signIn: SignInLimits = SignInLimits(),
+        sessionIdleTimeout: TimeInterval = AppDatabase.dashboardSessionIdleTimeout, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.bcryptCost = bcryptCost
+        self.signIn = signIn
         self.sessionIdleTimeout = sessionIdleTimeout
         self.clock = clock
     }

@@ -10,11 +10,14 @@ struct BenchOptions {
     var accounts: Int
     var snapshots: Int
     var wrkSeconds: Int
-    /// Which of sections 2...8 to run (`--only 2,4`); the sandbox of section 1 is always built.
+    /// Section 9: concurrent tasks sending wrong sign-ins, and legitimate sign-ins timed per case.
+    var floodTasks: Int
+    var signIns: Int
+    /// Which of sections 2...9 to run (`--only 2,4`); the sandbox of section 1 is always built.
     var sections: Set<Int>
 }
 
-/// The measurements of issues 5, 12, 13 and 15, in one run on one fresh SQLite file.
+/// The measurements of issues 5, 12, 13, 15 and 27, in one run on one fresh SQLite file.
 struct Benchmarks {
     let options: BenchOptions
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agency-bench-\(UUID().uuidString)")
@@ -51,6 +54,7 @@ struct Benchmarks {
         if options.sections.contains(6) { try await updates(database, raw, agencyID: agencyID, sandboxID: sandboxID) }
         if options.sections.contains(7) { try await contacts(database, raw, agencyID: agencyID) }
         if options.sections.contains(8) { try await contactSync(database, agencyID: agencyID) }
+        if options.sections.contains(9) { try await signInFlood(database, agencyID: agencyID) }
     }
 
     /// 2. Snapshot and provisioning against copying the same rows with INSERT … SELECT.

@@ -99,7 +99,8 @@ struct ContactSyncRunTests {
     }
 
     /// Two-way with the webhook provider: events in our own shape, signed with the inbound secret; a
-    /// subscribe event subscribes the contact; an outbound connection has no inbound endpoint (404).
+    /// subscribe event subscribes the contact; an outbound connection has no inbound endpoint and
+    /// answers as an unknown id and a wrong signature do (401, `HookAnswerTests`).
     @Test func webhookSubscribeEventsAreVerifiedBySignature() async throws {
         let fixture = try await SyncFixture()
         try await fixture.test { api in
@@ -124,8 +125,8 @@ struct ContactSyncRunTests {
                 "name": "Out", "provider": "webhook", "url": "http://127.0.0.1:9/events", "lists": [["list_id": "1", "remote_list": "members"]],
             ]).decode(ConnectionBody.self)
             #expect(outbound.inbound_url == nil)
-            #expect(try await api.request(.post, "/hooks/connections/\(outbound.id)", raw: event, headers: [.testSignature: signed]).status == .notFound)
-            #expect(try await api.request(.post, "/hooks/connections/999", raw: event).status == .notFound)
+            #expect(try await api.request(.post, "/hooks/connections/\(outbound.id)", raw: event, headers: [.testSignature: signed]).status == .unauthorized)
+            #expect(try await api.request(.post, "/hooks/connections/999", raw: event).status == .unauthorized)
         }
     }
 

@@ -27,6 +27,22 @@ struct Serve: AgencyRunnable {
     var sessionIdleTimeout = 1800
     @Option(name: .customLong("max-connections"), help: "Connections served at once; further ones wait in the kernel's queue.")
     var maxConnections = 1024
+    @Option(name: .customLong("sign-in-free-failures"), help: "Failed sign-ins for one username before each further one earns a wait (429 with Retry-After).")
+    var signInFreeFailures = 10
+    @Option(name: .customLong("sign-in-free-failures-per-address"), help: "Failed sign-ins from one client address (any username) before each further one earns a wait.")
+    var signInFreeFailuresPerAddress = 50
+    @Option(name: .customLong("sign-in-first-delay"), help: "Seconds the last free failed sign-in makes its username or address wait; each further failure doubles it.")
+    var signInFirstDelay = 1
+    @Option(name: .customLong("sign-in-max-delay"), help: "Longest wait, in seconds, a failed sign-in earns.")
+    var signInMaxDelay = 300
+    @Option(name: .customLong("sign-in-tracked"), help: "Usernames and addresses the sign-in throttle remembers at once (each); the stalest goes first.")
+    var signInTracked = 100_000
+    @Option(name: .customLong("sign-in-concurrency-per-address"), help: "Sign-ins from one client address checked at once; more are answered 503 busy and count as failures.")
+    var signInConcurrencyPerAddress = 4
+    @Option(name: .customLong("hash-workers"), help: "bcrypt hashes run at once (default: one per core).")
+    var hashWorkers: Int?
+    @Option(name: .customLong("hash-queue"), help: "Sign-ins that may wait for a bcrypt worker; more are answered 503 busy with Retry-After.")
+    var hashQueue = 8
     @Option(name: .customLong("metrics-port"), help: "Serve Prometheus metrics at /metrics on this port (off when not given).")
     var metricsPort: Int?
     @Option(name: .customLong("metrics-host"), help: "Address the metrics port listens on; keep it private.")
@@ -44,6 +60,13 @@ struct Serve: AgencyRunnable {
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be between 1 and 3600 seconds.") }
         guard (60...28_800).contains(sessionIdleTimeout) else { throw ValidationError("--session-idle-timeout must be between 60 and 28800 seconds (8 hours).") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1.") }
+        guard signInFreeFailures >= 1, signInFreeFailuresPerAddress >= 1 else { throw ValidationError("--sign-in-free-failures and --sign-in-free-failures-per-address must be at least 1.") }
+        guard (1...86_400).contains(signInMaxDelay), (1...signInMaxDelay).contains(signInFirstDelay) else {
+            throw ValidationError("--sign-in-max-delay must be between 1 and 86400 seconds, and --sign-in-first-delay between 1 and it.")
+        }
+        guard signInConcurrencyPerAddress >= 1 else { throw ValidationError("--sign-in-concurrency-per-address must be at least 1.") }
+        guard signInTracked >= 1 else { throw ValidationError("--sign-in-tracked must be at least 1.") }
+        guard hashWorkers.map({ $0 >= 1 }) ?? true, hashQueue >= 0 else { throw ValidationError("--hash-workers must be at least 1 and --hash-queue at least 0.") }
         guard (1...3_600_000).contains(syncRetryBaseMilliseconds), (1...60_000).contains(syncPollMilliseconds), (1...300_000).contains(syncTimeoutMilliseconds) else {
             throw ValidationError("The sync timings must be positive (retry base at most an hour, poll at most a minute, timeout at most 5 minutes).")
         }
@@ -57,8 +80,13 @@ struct Serve: AgencyRunnable {
         let opened = try OpenedDatabase(database.resolvedPath(context))
         var logger = Logger(label: "agency", factory: ServiceLogHandler.standardOutput)
         logger.logLevel = .info
+        let signIn = SignInLimits(
+            freeFailuresPerUsername: signInFreeFailures, freeFailuresPerAddress: signInFreeFailuresPerAddress, firstDelaySeconds: signInFirstDelay,
+            maxDelaySeconds: signInMaxDelay,
+            maxTracked: signInTracked, concurrentPerAddress: signInConcurrencyPerAddress, hashWorkers: hashWorkers, hashQueue: hashQueue
+        )
         let settings = ServiceSettings(
-            publicURL: publicURL ?? "http://\(host):\(port)", bcryptCost: bcryptCost, sessionIdleTimeout: TimeInterval(sessionIdleTimeout)
+            publicURL: publicURL ?? "http://\(host):\(port)", bcryptCost: bcryptCost, signIn: signIn, sessionIdleTimeout: TimeInterval(sessionIdleTimeout)
         )
         let limits = ServerLimits(
             requestReadTimeout: .seconds(Int64(requestTimeout)), idleTimeout: .seconds(Int64(idleTimeout)), maxConnections: maxConnections

@@ -8,6 +8,8 @@ struct ClientController {
     let database: AppDatabase
     let login: AccountLogin
     let cookies: DashboardCookies
+    let nonces: SignInNonces
+    let signInGuard: SignInGuard
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("login", use: form)
@@ -28,20 +30,30 @@ struct ClientController {
         if try await DashboardSessionMiddleware.liveSession(of: .client, in: request, database: database, cookies: cookies) != nil {
             return DashboardPages.redirect(to: "/client")
         }
-        return try AgencySignInController.signInPage(request, cookies: cookies, template: "client-sign-in", error: nil, username: nil, status: .ok)
+        return try AgencySignInController.signInPage(
+            request, cookies: cookies, nonces: nonces, template: "client-sign-in", error: nil, username: nil, status: .ok
+        )
     }
 
-    /// A wrong username and a wrong password get the same message after the same bcrypt work.
+    /// A wrong username and a wrong password get the same message after the same bcrypt work, and a
+    /// new nonce and CSRF token; too many failures get the form at once with 429 and `Retry-After`.
     @Sendable func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let form = try await DashboardForm.read(request, secret: request.cookies[DashboardCookies.signInNonce]?.value)
+        let nonce = try AgencySignInController.liveNonce(request, nonces: nonces)
+        let form = try await DashboardForm.read(request, secret: nonce)
         let username = (form["username"] ?? "").trimmingCharacters(in: .whitespaces)
         let accountID: Int64
         do {
-            accountID = try await login.authenticate(username: username, password: form["password"] ?? "")
+            accountID = try await signInGuard.attempt(.client, username: username, from: context.clientAddress) {
+                try await login.authenticate(username: username, password: form["password"] ?? "")
+            }
         } catch DomainError.unauthorized {
-            return try AgencySignInController.signInPage(
-                request, cookies: cookies, template: "client-sign-in", error: "The username or the password is wrong.",
-                username: username, status: .unauthorized
+            return try AgencySignInController.failedSignInPage(
+                request, cookies: cookies, nonces: nonces, spent: nonce, template: "client-sign-in",
+                error: "The username or the password is wrong.", username: username
+            )
+        } catch let refusal where SignInGuard.isRefusal(refusal) {
+            return try AgencySignInController.failedSignInPage(
+                request, cookies: cookies, nonces: nonces, spent: nonce, template: "client-sign-in", refusal: refusal, username: username
             )
         }
         let sessionID = SessionSecrets.newSessionID()

@@ -15,14 +15,17 @@ public enum DashboardRoutes {
     /// Where the client signs in, relative to the public URL.
     static let clientLoginPath = "/login"
 
-    static func add(to router: Router<AppRequestContext>, database: AppDatabase, settings: ServiceSettings, login: AccountLogin) {
+    static func add(
+        to router: Router<AppRequestContext>, database: AppDatabase, settings: ServiceSettings, login: AccountLogin, signInGuard: SignInGuard
+    ) {
         let cookies = DashboardCookies(
             secure: settings.publicURL.lowercased().hasPrefix("https://"), idleTimeout: settings.sessionIdleTimeout, clock: settings.clock
         )
         router.get("/") { _, _ in DashboardPages.redirect(to: "/dashboard") }
         DashboardStaticFiles().addRoutes(to: router)
 
-        let signIn = AgencySignInController(database: database, cookies: cookies)
+        let nonces = SignInNonces(capacity: settings.signIn.maxTracked)
+        let signIn = AgencySignInController(database: database, cookies: cookies, nonces: nonces, signInGuard: signInGuard)
         signIn.addRoutes(to: router)
         let agency = router.group("dashboard").add(middleware: DashboardSessionMiddleware(database: database, cookies: cookies, kind: .agency))
         signIn.addSignedInRoutes(to: agency)
@@ -30,7 +33,7 @@ public enum DashboardRoutes {
         DashboardUpdatesController(database: database).addRoutes(to: agency)
         DashboardSnapshotsController(database: database).addRoutes(to: agency)
 
-        let client = ClientController(database: database, login: login, cookies: cookies)
+        let client = ClientController(database: database, login: login, cookies: cookies, nonces: nonces, signInGuard: signInGuard)
         client.addRoutes(to: router)
         client.addSignedInRoutes(to: router.group("client").add(middleware: DashboardSessionMiddleware(database: database, cookies: cookies, kind: .client)))
     }
