@@ -62,8 +62,9 @@ public func buildRouter(
 
     router.get("health") { _, _ in try JSONReply.make(["status": "ok"]) }
     let login = AccountLogin(database: database, hasher: hasher)
-    LoginController(database: database, credentials: login).addRoutes(to: router)
+    LoginController(database: database, credentials: login, hosts: HostBranding(database: database)).addRoutes(to: router)
     DashboardRoutes.add(to: router, database: database, settings: settings, login: login)
+    PublicBrandingRoutes(database: database, settings: settings).addRoutes(to: router)
 
     let agencyAPI = router.group("v1").add(middleware: AgencyAuthenticator(database: database))
     AccountsController(database: database, settings: settings, hasher: hasher).addRoutes(to: agencyAPI)
@@ -75,6 +76,8 @@ public func buildRouter(
         database: database, settings: settings, sync: sync, engine: ContactSyncEngine(database: database, settings: sync, logger: logger)
     ).addRoutes(to: agencyAPI)
     ConnectionHooksController(database: database, sync: sync).addRoutes(to: router)
+    BrandingController(database: database).addRoutes(to: agencyAPI)
+    DomainsController(database: database, verifier: DomainVerifier(database: database, resolver: settings.dnsResolver)).addRoutes(to: agencyAPI)
 
     let accountAPI = router.group("api/3").add(middleware: AccountAuthenticator(database: database))
     ContactsController(database: database).addRoutes(to: accountAPI)

@@ -7,6 +7,7 @@ import Hummingbird
 struct LoginController {
     let database: AppDatabase
     let credentials: AccountLogin
+    let hosts: HostBranding
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("v1/login", use: login)
@@ -15,7 +16,9 @@ struct LoginController {
     /// A wrong username and a wrong password get the same answer after the same bcrypt work.
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(LoginRequest.self)
-        let accountID = try await credentials.authenticate(username: body.username ?? "", password: body.password ?? "")
+        let accountID = try await credentials.authenticate(
+            username: body.username ?? "", password: body.password ?? "", onDomainOf: try await hosts.activeDomain(of: request)?.agencyID
+        )
         let token = Secrets.newToken(prefix: "acct")
         try await database.addAccountToken(accountID: accountID, digest: Secrets.digest(ofToken: token))
         return try JSONReply.make(TokenReply(account_id: accountID, token: token))

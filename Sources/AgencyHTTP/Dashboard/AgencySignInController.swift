@@ -49,13 +49,14 @@ struct AgencySignInController {
     /// A sign-in form (the agency's or the client's), its CSRF token keyed by the browser's sign-in
     /// nonce, made now if the browser has none.
     static func signInPage(
-        _ request: Request, cookies: DashboardCookies, template: String, error: String?, username: String?, status: HTTPResponse.Status
+        _ request: Request, cookies: DashboardCookies, template: String, error: String?, username: String?, status: HTTPResponse.Status,
+        brand: PageBrand = .service
     ) throws -> Response {
         let existing = request.cookies[DashboardCookies.signInNonce]?.value
         let nonce = existing.flatMap { $0.isEmpty ? nil : $0 } ?? SessionSecrets.newSessionID()
         let title = template == "sign-in" ? "Sign in to the agency dashboard" : "Sign in to your account"
         var response = try DashboardPages.page(
-            template, SignInView(page: PageChrome(title: title, csrf: SessionSecrets.csrfToken(forSession: nonce)), error: error, username: username),
+            template, SignInView(page: PageChrome(title: title, csrf: SessionSecrets.csrfToken(forSession: nonce), brand: brand), error: error, username: username),
             status: status
         )
         if nonce != existing { response.setCookie(cookies.nonce(nonce)) }

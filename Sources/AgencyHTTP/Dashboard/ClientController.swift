@@ -8,6 +8,7 @@ struct ClientController {
     let database: AppDatabase
     let login: AccountLogin
     let cookies: DashboardCookies
+    let hosts: HostBranding
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("login", use: form)
@@ -21,14 +22,16 @@ struct ClientController {
     }
 
     static func chrome(_ title: String, _ session: SignedInSession) -> PageChrome {
-        PageChrome(title: title, csrf: session.csrfToken, client: true)
+        PageChrome(title: title, csrf: session.csrfToken, client: true, brand: session.brand)
     }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
         if try await DashboardSessionMiddleware.liveSession(of: .client, in: request, database: database) != nil {
             return DashboardPages.redirect(to: "/client")
         }
-        return try AgencySignInController.signInPage(request, cookies: cookies, template: "client-sign-in", error: nil, username: nil, status: .ok)
+        return try AgencySignInController.signInPage(
+            request, cookies: cookies, template: "client-sign-in", error: nil, username: nil, status: .ok, brand: try await hosts.brand(of: request)
+        )
     }
 
     /// A wrong username and a wrong password get the same message after the same bcrypt work.
@@ -36,12 +39,13 @@ struct ClientController {
         let form = try await DashboardForm.read(request, secret: request.cookies[DashboardCookies.signInNonce]?.value)
         let username = (form["username"] ?? "").trimmingCharacters(in: .whitespaces)
         let accountID: Int64
+        let domain = try await hosts.activeDomain(of: request)
         do {
-            accountID = try await login.authenticate(username: username, password: form["password"] ?? "")
+            accountID = try await login.authenticate(username: username, password: form["password"] ?? "", onDomainOf: domain?.agencyID)
         } catch DomainError.unauthorized {
             return try AgencySignInController.signInPage(
                 request, cookies: cookies, template: "client-sign-in", error: "The username or the password is wrong.",
-                username: username, status: .unauthorized
+                username: username, status: .unauthorized, brand: try await hosts.brand(of: request)
             )
         }
         let sessionID = SessionSecrets.newSessionID()

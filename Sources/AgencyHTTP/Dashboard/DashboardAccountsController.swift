@@ -28,7 +28,7 @@ struct DashboardAccountsController {
     }
 
     static func chrome(_ title: String, _ session: SignedInSession, notice: String? = nil) -> PageChrome {
-        PageChrome(title: title, csrf: session.csrfToken, agency: true, notice: notice)
+        PageChrome(title: title, csrf: session.csrfToken, agency: true, notice: notice, brand: session.brand)
     }
 
     /// Notices after a redirect are chosen by code, so no text from the URL reaches the page.

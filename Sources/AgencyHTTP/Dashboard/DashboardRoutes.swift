@@ -28,7 +28,7 @@ public enum DashboardRoutes {
         DashboardUpdatesController(database: database).addRoutes(to: agency)
         DashboardSnapshotsController(database: database).addRoutes(to: agency)
 
-        let client = ClientController(database: database, login: login, cookies: cookies)
+        let client = ClientController(database: database, login: login, cookies: cookies, hosts: HostBranding(database: database))
         client.addRoutes(to: router)
         client.addSignedInRoutes(to: router.group("client").add(middleware: DashboardSessionMiddleware(database: database, cookies: cookies, kind: .client)))
     }

@@ -18,6 +18,8 @@ struct PageChrome {
     var onAddNew = false
     /// A line saying what the last action did, shown once after a redirect.
     var notice: String?
+    /// The service's name, or the agency's branding on its clients' pages and its dashboard.
+    var brand = PageBrand.service
 }
 
 struct ErrorView {
