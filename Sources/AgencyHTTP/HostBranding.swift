@@ -1,5 +1,6 @@
 import AgencyDomain
 import AgencyStorage
+import HTTPTypes
 import Hummingbird
 
 /// Which agency a request's `Host` belongs to. The host is trusted only when it is an active custom
@@ -11,8 +12,9 @@ struct HostBranding: Sendable {
 
     /// The active custom domain the request was sent to, if any.
     func activeDomain(of request: Request) async throws -> CustomDomain? {
-        // HTTP/1's Host header arrives as the authority; a request built in memory may carry it as a field.
-        guard let host = HostName.fromHeader(request.head.authority ?? request.headers[Self.hostField]) else { return nil }
+        // HTTP/1's Host header arrives as the authority; a request built in memory (the router tests)
+        // carries it as a field next to a fixed authority.
+        guard let host = HostName.fromHeader(request.headers[Self.hostField] ?? request.head.authority) else { return nil }
         return try await database.activeDomain(host: host)
     }
 
