@@ -27,6 +27,7 @@ public enum DashboardRoutes {
         DashboardAccountsController(database: database, settings: settings, hasher: login.hasher, cookies: cookies).addRoutes(to: agency)
         DashboardUpdatesController(database: database).addRoutes(to: agency)
         DashboardSnapshotsController(database: database).addRoutes(to: agency)
+        DashboardSettingsController(database: database, verifier: DomainVerifier(database: database, resolver: settings.dnsResolver)).addRoutes(to: agency)
 
         let client = ClientController(database: database, login: login, cookies: cookies, hosts: HostBranding(database: database))
         client.addRoutes(to: router)
