@@ -16,6 +16,9 @@ public struct ServiceSettings: Sendable {
         self.dnsResolver = dnsResolver
     }
 
+    /// Whether `--dns-resolver` names a resolver the service can ask: an IP address, optionally with a port.
+    public static func isResolverAddress(_ text: String) -> Bool { (try? DNSClient(resolver: text)) != nil }
+
     /// The service's own host name, from the public URL (lower case, no port).
     public var publicHost: String? {
         URLComponents(string: publicURL)?.host?.lowercased()
