@@ -60,7 +60,7 @@ struct DNSClient: Sendable {
             .bind(host: resolver.protocol == .inet6 ? "::" : "0.0.0.0", port: 0)
             .get()
         let deadline = channel.eventLoop.scheduleTask(in: timeout) {
-            promise.fail(LookupFailed(reason: "no answer from the DNS resolver within \(timeout.nanoseconds / 1_000_000_000) s"))
+            handler.finish(.failure(LookupFailed(reason: "no answer from the DNS resolver within \(timeout.nanoseconds / 1_000_000) ms")))
         }
         defer {
             deadline.cancel()
@@ -73,11 +73,14 @@ struct DNSClient: Sendable {
     }
 
     /// Takes the first datagram from the resolver that answers this query; ignores anything else.
+    /// Everything it does runs on its channel's event loop (the timeout is scheduled there too), so
+    /// `finished` needs no lock and the promise is completed once.
     final class ReplyHandler: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = AddressedEnvelope<ByteBuffer>
         let id: UInt16
         let resolver: SocketAddress
         let promise: EventLoopPromise<DNSTXTMessage.Answer>
+        private var finished = false
 
         init(id: UInt16, resolver: SocketAddress, promise: EventLoopPromise<DNSTXTMessage.Answer>) {
             self.id = id
@@ -85,16 +88,27 @@ struct DNSClient: Sendable {
             self.promise = promise
         }
 
+        func finish(_ result: Result<DNSTXTMessage.Answer, any Error>) {
+            guard !finished else { return }
+            finished = true
+            promise.completeWith(result)
+        }
+
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let envelope = unwrapInboundIn(data)
             guard envelope.remoteAddress == resolver else { return }
             do {
-                if let answer = try DNSTXTMessage.answer(Array(envelope.data.readableBytesView), id: id) { promise.succeed(answer) }
+                if let answer = try DNSTXTMessage.answer(Array(envelope.data.readableBytesView), id: id) { finish(.success(answer)) }
             } catch let malformed as DNSTXTMessage.Malformed {
-                promise.fail(LookupFailed(reason: malformed.reason))
+                finish(.failure(LookupFailed(reason: malformed.reason)))
             } catch {
-                promise.fail(error)
+                finish(.failure(LookupFailed(reason: "\(error)")))
             }
+        }
+
+        /// E.g. ICMP port unreachable: nothing listens at the resolver's address.
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            finish(.failure(LookupFailed(reason: "the DNS resolver could not be reached (\(error))")))
         }
     }
 }
