@@ -17,8 +17,10 @@ struct DomainVerifier: Sendable {
                 throw DNSClient.LookupFailed(reason: "no DNS resolver is configured (agency serve --dns-resolver)")
             }
             answer = try await DNSClient(resolver: resolver).txtRecords(of: recordName)
-        } catch let failure as DNSClient.LookupFailed {
-            throw DomainError.unprocessable(code: "dns_lookup_failed", message: "The TXT record of \(recordName) could not be read: \(failure.reason). Try again later.")
+        } catch {
+            // Any failure to ask (no route, a socket error) is the lookup's, never a 500.
+            let reason = (error as? DNSClient.LookupFailed)?.reason ?? "\(error)"
+            throw DomainError.unprocessable(code: "dns_lookup_failed", message: "The TXT record of \(recordName) could not be read: \(reason). Try again later.")
         }
         guard case .records(let texts) = answer, DomainVerification.proves(texts, token: domain.token) else {
             let found = if case .records(let texts) = answer, !texts.isEmpty { "other TXT records" } else { "no TXT record" }
