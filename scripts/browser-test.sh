@@ -67,9 +67,12 @@ trap cleanup EXIT
 
 db="$WORK/agency.sqlite"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+# The DNS server that proves the custom domain: browser_test.py answers TXT queries on this UDP port.
+dns_port="$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 base="http://127.0.0.1:$port"
 token="$("$binary" agencies create "Browser Test Agency" --database "$db" --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')"
-"$binary" serve --database "$db" --host 127.0.0.1 --port "$port" --public-url "$base" --bcrypt-cost 10 > "$WORK/server.log" 2>&1 &
+"$binary" serve --database "$db" --host 127.0.0.1 --port "$port" --public-url "$base" --bcrypt-cost 10 \
+    --dns-resolver "127.0.0.1:$dns_port" > "$WORK/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 150); do
     curl -fsS -m 2 "$base/health" >/dev/null 2>&1 && break
@@ -81,4 +84,4 @@ curl -fsS -m 2 "$base/health" >/dev/null 2>&1 || die "the server did not answer 
 mkdir -p "$shots"
 log "driving headless $("$CHROMIUM" --version 2>/dev/null | head -n 1) against $base"
 "$VENV/bin/python" "$ROOT/scripts/browser_test.py" --base-url "$base" --token "$token" --fixture "$FIXTURE" \
-    --screenshots "$shots" --chromium "$CHROMIUM" --chromedriver "$CHROMEDRIVER"
+    --screenshots "$shots" --chromium "$CHROMIUM" --chromedriver "$CHROMEDRIVER" --dns-port "$dns_port"

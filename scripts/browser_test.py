@@ -8,13 +8,20 @@ sign in -> create a sandbox -> (the sandbox is built: the fitness-studio bundle 
 the API, as `agency account apply` would) -> create a snapshot -> "Create account" from it ->
 credentials shown -> (the sandbox improves) snapshot 2, its diff, a preview of the push, the push ->
 the client signs in at the login URL and sees its account -> the agency deletes the snapshot the
-account now comes from, and the account stays, its source marked deleted. Each page is captured into DIR. Prints one line per
+account now comes from, and the account stays, its source marked deleted -> the agency brands itself
+and proves a custom domain (TXT answered by a small DNS server here, on --dns-port), and a client
+signs in on that domain (Chromium maps it to 127.0.0.1) and sees the agency's name and logo.
+Each page is captured into DIR. Prints one line per
 check and a closing line `N passed, N failed`; exits 1 on any failure.
 """
 import argparse
 import json
+import socket
+import struct
 import sys
+import threading
 import urllib.request
+import zlib
 
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
@@ -37,13 +44,49 @@ def check(name, condition, detail=""):
     return condition
 
 
-def api(base, token, method, path, body):
+def api(base, token, method, path, body, content_type="application/json"):
     request = urllib.request.Request(
         base + path, data=body, method=method,
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        headers={"Authorization": f"Bearer {token}", "Content-Type": content_type},
     )
     with urllib.request.urlopen(request, timeout=60) as reply:
         return json.loads(reply.read() or b"{}")
+
+
+CUSTOM_DOMAIN = "app.northwind.example"
+TXT_RECORDS = {}
+
+
+def serve_dns(port):
+    """A DNS server on loopback (RFC 1035 §4): TXT answers from TXT_RECORDS, an empty answer else."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", port))
+
+    def loop():
+        while True:
+            query, peer = sock.recvfrom(512)
+            index, labels = 12, []
+            while index < len(query) and query[index] != 0:
+                labels.append(query[index + 1:index + 1 + query[index]].decode())
+                index += 1 + query[index]
+            question_end = index + 5
+            texts = TXT_RECORDS.get(".".join(labels).lower(), [])
+            reply = query[:2] + b"\x81\x80" + struct.pack(">HHHH", 1, len(texts), 0, 0) + query[12:question_end]
+            for text in texts:
+                data = bytes([len(text)]) + text.encode()
+                reply += b"\xc0\x0c" + struct.pack(">HHIH", 16, 1, 60, len(data)) + data
+            sock.sendto(reply, peer)
+
+    threading.Thread(target=loop, daemon=True).start()
+
+
+def png(width, height, rgb):
+    """A solid-colour PNG (PNG §5, §11): signature, IHDR, one zlib IDAT, IEND."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 class Flow:
@@ -110,7 +153,8 @@ def run(args):
     options.binary_location = args.chromium
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1200,900",
                  "--no-first-run", "--disable-extensions", "--disable-background-networking", "--disable-sync",
-                 "--disable-component-update", "--hide-scrollbars", "--force-device-scale-factor=1"):
+                 "--disable-component-update", "--hide-scrollbars", "--force-device-scale-factor=1",
+                 f"--host-resolver-rules=MAP {CUSTOM_DOMAIN} 127.0.0.1"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=args.chromedriver), options=options)
     driver.set_page_load_timeout(30)
@@ -250,6 +294,48 @@ def steps(flow, args):
     flow.open("/dashboard/sign-in")
     check("a signed-in agency skips the sign-in page", flow.path() == "/dashboard", flow.path())
 
+    branded_sign_in(flow, args)
+
+
+def branded_sign_in(flow, args):
+    """The agency's name on the door: branding, a domain proved over DNS, a client signing in there."""
+    serve_dns(args.dns_port)
+    api(args.base_url, args.token, "PUT", "/v1/agency/branding",
+        json.dumps({"display_name": "Northwind Digital", "accent": "#0a7d5a"}).encode())
+    api(args.base_url, args.token, "PUT", "/v1/agency/branding/logo", png(96, 32, (10, 125, 90)), "image/png")
+    domain = api(args.base_url, args.token, "POST", "/v1/agency/domains", json.dumps({"host": CUSTOM_DOMAIN}).encode())
+    TXT_RECORDS[domain["verification"]["name"]] = [domain["verification"]["value"]]
+    flow.open("/dashboard/settings")
+    check("Settings lists the pending domain with its TXT record", domain["verification"]["value"] in flow.text())
+    flow.click(f"form[action='/dashboard/settings/domains/{domain['id']}/verify'] button")
+    check("Verify makes the domain active", "The domain is verified and active." in flow.text(), flow.text()[:200])
+    check("the dashboard wears the agency's name", "Northwind Digital" in flow.driver.find_element(By.CSS_SELECTOR, "header .brand").text)
+    flow.shot("16-settings")
+    account = api(args.base_url, args.token, "POST", "/v1/accounts",
+                  json.dumps({"name": "Northwind Client", "kind": "trial", "domain": CUSTOM_DOMAIN}).encode())
+    credentials = account["credentials"]
+    check("the credentials name the custom domain", credentials["login_url"] == f"https://{CUSTOM_DOMAIN}/login", credentials["login_url"])
+
+    # TLS is the proxy's job: here the browser talks plain HTTP to the service under the domain's name.
+    port = args.base_url.rsplit(":", 1)[1]
+    on_domain = f"http://{CUSTOM_DOMAIN}:{port}"
+    flow.driver.get(on_domain + "/login")
+    header = flow.driver.find_element(By.CSS_SELECTOR, "header .brand")
+    logo = flow.driver.find_element(By.CSS_SELECTOR, "header img.logo")
+    check("the sign-in page on the domain shows the agency's name", "Northwind Digital" in header.text, header.text)
+    check("the agency's logo is shown", flow.driver.execute_script("return arguments[0].naturalWidth", logo) == 96)
+    check("no service name where the client looks",
+          "Agency Snapshots" not in flow.driver.page_source and "Agency Snapshots" not in flow.driver.title, flow.driver.title)
+    flow.fill("username", credentials["username"])
+    flow.fill("password", credentials["password"])
+    flow.shot("17-client-sign-in-branded")
+    page = flow.driver.find_element(By.TAG_NAME, "html")
+    flow.driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    WebDriverWait(flow.driver, 30).until(lambda driver: flow.gone(page))
+    check("the client signs in on the domain", flow.driver.current_url == on_domain + "/client", flow.driver.current_url)
+    check("its account page wears the brand", "Northwind Digital" in flow.driver.find_element(By.CSS_SELECTOR, "header .brand").text)
+    flow.shot("18-client-account-branded")
+
 
 def main():
     parser = argparse.ArgumentParser()
@@ -259,6 +345,7 @@ def main():
     parser.add_argument("--screenshots", required=True)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
+    parser.add_argument("--dns-port", type=int, required=True)
     args = parser.parse_args()
     try:
         run(args)

@@ -12,13 +12,18 @@ public struct AccountRequest: Codable, Sendable {
     public var snapshot_id: FlexibleID?
     public var activate_automations: Bool?
     public var activate_campaigns: Bool?
+    /// One of the agency's active custom domains: the credentials' `login_url` is then on it.
+    public var domain: String?
 
-    public init(name: String?, kind: String?, snapshot_id: Int64?, activate_automations: Bool?, activate_campaigns: Bool?) {
+    public init(
+        name: String?, kind: String?, snapshot_id: Int64?, activate_automations: Bool?, activate_campaigns: Bool?, domain: String? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.snapshot_id = snapshot_id.map(FlexibleID.init)
         self.activate_automations = activate_automations
         self.activate_campaigns = activate_campaigns
+        self.domain = domain
     }
 }
 

@@ -16,7 +16,7 @@ public struct AgencyCommand: AsyncParsableCommand {
             """,
         version: AgencyCommand.version,
         subcommands: [
-            Serve.self, Migrate.self, Backup.self, AgenciesCommand.self, SandboxCommand.self, SnapshotCommand.self, AccountCommand.self, ContactsCommand.self, ConnectionCommand.self, LoginCommand.self,
+            Serve.self, Migrate.self, Backup.self, AgenciesCommand.self, SandboxCommand.self, SnapshotCommand.self, AccountCommand.self, ContactsCommand.self, ConnectionCommand.self, LoginCommand.self, BrandingCommand.self, DomainsCommand.self,
         ]
     )
 

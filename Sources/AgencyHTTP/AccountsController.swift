@@ -36,16 +36,18 @@ struct AccountsController {
         let body = try await request.decodeJSON(AccountRequest.self)
         let kind = try AccountKind.clientKind(body.kind ?? "", field: "kind")
         let name = try AccountName.validated(body.name)
+        var domain: CustomDomain?
+        if let host = body.domain { domain = try await database.activeDomain(host: try HostName.validated(host, field: "domain"), agencyID: agencyID) }
         let key = try request.headers[.idempotencyKey].map(IdempotentReply.validatedKey)
         let token = context.agencyToken ?? ""
         // The request as decoded, in canonical form: key order and spacing don't make another request.
         let digest = IdempotentReply.requestDigest(try JSONReply.encoder.encode(body))
         if let key, let replay = try await database.earlierProvision(agencyID: agencyID, key: key, requestDigest: digest) {
-            return try replayed(replay, key: key, token: token)
+            return try await replayed(replay, key: key, token: token)
         }
 
         let password = Secrets.newPassword()
-        let provisionRequest = ProvisionRequest(
+        var provisionRequest = ProvisionRequest(
             agencyID: agencyID, snapshotID: body.snapshot_id?.value, name: name, kind: kind,
             options: ProvisioningOptions(activateAutomations: body.activate_automations ?? false, activateCampaigns: body.activate_campaigns ?? false),
             passwordHash: try await hasher.hash(password), makeUsername: { Username.make(fromAccountName: name) },
@@ -53,20 +55,21 @@ struct AccountsController {
                 .init(key: key, requestDigest: digest, sealedPassword: try IdempotentReply.seal(password: password, token: token, idempotencyKey: key))
             }
         )
+        provisionRequest.domainID = domain?.id
         let outcome = try await ServiceMetrics.timed(ServiceMetrics.provisioningDuration) {
             try await database.provision(provisionRequest)
         }
         switch outcome {
         case .created(let account, let username):
-            return try JSONReply.make(createdReply(account, username: username, password: password), status: .created)
+            return try JSONReply.make(createdReply(account, username: username, password: password, loginHost: domain?.host), status: .created)
         case .replayed(let replay):
-            return try replayed(replay, key: key ?? "", token: token)
+            return try await replayed(replay, key: key ?? "", token: token)
         }
     }
 
     /// The first request's account and credentials, again. Only the token that sent the first request
     /// can open its sealed password.
-    func replayed(_ replay: ProvisionReplay, key: String, token: String) throws -> Response {
+    func replayed(_ replay: ProvisionReplay, key: String, token: String) async throws -> Response {
         guard let password = IdempotentReply.openPassword(replay.sealedPassword, token: token, idempotencyKey: key) else {
             throw DomainError.conflict(
                 code: "idempotency_key_in_use",
@@ -74,12 +77,14 @@ struct AccountsController {
             )
         }
         return try JSONReply.make(
-            createdReply(replay.account, username: replay.username, password: password), status: .created, headers: [.idempotentReplayed: "true"]
+            createdReply(replay.account, username: replay.username, password: password, loginHost: try await database.loginHost(accountID: replay.account.id)),
+            status: .created, headers: [.idempotentReplayed: "true"]
         )
     }
 
-    func createdReply(_ account: Account, username: String, password: String) -> AccountBody {
-        AccountBody(account, credentials: CredentialsBody(login_url: settings.loginURL, username: username, password: password))
+    /// `loginHost`: the account's active custom domain, whose sign-in page wears the agency's brand.
+    func createdReply(_ account: Account, username: String, password: String, loginHost: String? = nil) -> AccountBody {
+        AccountBody(account, credentials: CredentialsBody(login_url: settings.loginURL(host: loginHost), username: username, password: password))
     }
 
     /// Proves the account holds no dangling reference, and lists the client's changes since its base.

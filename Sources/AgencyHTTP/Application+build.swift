@@ -60,14 +60,15 @@ public func buildRouter(
     // Outside the error middleware, so that both see the status every reply really has.
     router.add(middleware: RequestLogMiddleware())
     if metrics { router.add(middleware: MetricsMiddleware()) }
-    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: ErrorMiddleware(hosts: HostBranding(database: database)))
     let routeTable = RouteTable()
     router.add(middleware: MethodNotAllowedMiddleware(table: routeTable))
 
     router.get("health") { _, _ in try JSONReply.make(["status": "ok"]) }
     let login = AccountLogin(database: database, hasher: hasher)
-    LoginController(database: database, credentials: login, signInGuard: signInGuard).addRoutes(to: router)
+    LoginController(database: database, credentials: login, signInGuard: signInGuard, hosts: HostBranding(database: database)).addRoutes(to: router)
     DashboardRoutes.add(to: router, database: database, settings: settings, login: login, signInGuard: signInGuard)
+    PublicBrandingRoutes(database: database, settings: settings).addRoutes(to: router)
 
     let agencyAPI = router.group("v1").add(middleware: AgencyAuthenticator(database: database, clock: settings.clock))
     AccountsController(database: database, settings: settings, hasher: hasher).addRoutes(to: agencyAPI)
@@ -80,6 +81,8 @@ public func buildRouter(
         database: database, settings: settings, sync: sync, engine: ContactSyncEngine(database: database, settings: sync, logger: logger)
     ).addRoutes(to: agencyAPI)
     ConnectionHooksController(database: database, sync: sync).addRoutes(to: router)
+    BrandingController(database: database).addRoutes(to: agencyAPI)
+    DomainsController(database: database, verifier: DomainVerifier(database: database, resolver: settings.dnsResolver)).addRoutes(to: agencyAPI)
 
     let accountAPI = router.group("api/3").add(middleware: AccountAuthenticator(database: database))
     ContactsController(database: database).addRoutes(to: accountAPI)

@@ -8,6 +8,8 @@ import NIOCore
 /// `{"error": {"code", "message"}}`; the per-account API answers in ActiveCampaign v3's shapes.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    /// Error pages on an agency's custom domain wear its brand, not the service's name.
+    var hosts: HostBranding?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -19,7 +21,8 @@ struct ErrorMiddleware: RouterMiddleware {
             }
             // The dashboard is read by people in a browser: its errors are pages.
             if DashboardRoutes.isPagePath(request.uri.path) {
-                return DashboardPages.errorPage(status: failure.status, message: failure.message, headers: failure.headers)
+                let brand = (try? await hosts?.brand(of: request)) ?? .service
+                return DashboardPages.errorPage(status: failure.status, message: failure.message, headers: failure.headers, brand: brand)
             }
             let isPerAccountAPI = request.uri.path.hasPrefix("/api/3")
             return try isPerAccountAPI ? failure.activeCampaignReply() : failure.agencyReply()

@@ -8,6 +8,7 @@ struct LoginController {
     let database: AppDatabase
     let credentials: AccountLogin
     let signInGuard: SignInGuard
+    let hosts: HostBranding
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("v1/login", use: login)
@@ -18,8 +19,9 @@ struct LoginController {
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(LoginRequest.self)
         let username = body.username ?? ""
+        let domainAgency = try await hosts.activeDomain(of: request)?.agencyID
         let accountID = try await signInGuard.attempt(.api, username: username, from: context.clientAddress) {
-            try await credentials.authenticate(username: username, password: body.password ?? "")
+            try await credentials.authenticate(username: username, password: body.password ?? "", onDomainOf: domainAgency)
         }
         let token = Secrets.newToken(prefix: "acct")
         try await database.addAccountToken(accountID: accountID, digest: Secrets.digest(ofToken: token))

@@ -13,6 +13,8 @@ public struct ProvisionRequest: Sendable {
     public var makeUsername: @Sendable () -> String
     /// The caller's Idempotency-Key, the digest of its request, and the password sealed for a retry.
     public var idempotency: Idempotency?
+    /// One of the agency's verified domains, for the account's `login_url`; nil for the service's own.
+    public var domainID: Int64?
 
     public struct Idempotency: Sendable {
         public var key: String
@@ -80,6 +82,7 @@ extension AppDatabase {
             }
             let accountID = try Self.insertAccount(agencyID: request.agencyID, name: request.name, kind: request.kind, db)
             let username = try Self.insertUser(accountID: accountID, passwordHash: request.passwordHash, makeUsername: request.makeUsername, db)
+            if let domainID = request.domainID { try Self.setAccountDomain(accountID: accountID, agencyID: request.agencyID, domainID: domainID, db) }
             if let snapshotID = request.snapshotID {
                 try Self.copy(snapshotID: snapshotID, into: accountID, agencyID: request.agencyID, options: request.options, db)
             }

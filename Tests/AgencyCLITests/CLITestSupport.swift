@@ -49,10 +49,10 @@ struct CLIHarness {
     /// Runs `body` with a function that executes one command line and returns what it printed.
     /// `confirm` answers destructive commands' questions as a person at a terminal would; nil is a script.
     func session<T: Sendable>(
-        confirm: (@Sendable (String) -> Bool)? = nil,
+        confirm: (@Sendable (String) -> Bool)? = nil, settings: ServiceSettings = ServiceSettings(publicURL: "https://cli.test", bcryptCost: 10),
         _ body: @Sendable (_ run: @Sendable ([String], [String: String]) async throws -> String) async throws -> T
     ) async throws -> T {
-        let router = buildRouter(database: database, settings: ServiceSettings(publicURL: "https://cli.test", bcryptCost: 10))
+        let router = buildRouter(database: database, settings: settings)
         let token = agencyToken
         return try await Application(router: router).test(.router) { client in
             try await body { arguments, environment in

@@ -25,6 +25,7 @@ struct ShippedMigrationTests {
         "0012_dashboard_sessions.sql": "5509ddb2ee3a2be1d29fcf6a5bd2463bef6e2d0693388811f3982f37e472f4c1",
         "0013_shared_asset_references.sql": "a3c599dbbf9f0e50b7cabbc125719e3e155b89f87b0c34f880a8ac7a50c3c09b",
         "0014_token_life.sql": "d4434a824393f3f0836be26e5cb28ed72a6345c8b72a56f59a37a01406a43a60",
+        "0015_branding_and_domains.sql": "470406b59a9bf0c63e609080ae477ca6a1fbe46b3ac5701f6889bd0e34dbaa13",
     ]
 
     static let folder = URL(fileURLWithPath: #filePath)

@@ -19,6 +19,7 @@ struct CreateAccount: AgencyRunnable {
     @Option(help: "A key of your choosing that makes retries of this request safe.") var idempotencyKey: String?
     @Flag(help: "Keep automations active as they were in the sandbox.") var activateAutomations = false
     @Flag(help: "Keep campaigns' status as it was in the sandbox.") var activateCampaigns = false
+    @Option(help: "One of the agency's verified domains: the client signs in there, under the agency's branding.") var domain: String?
     @OptionGroup var service: ServiceOptions
     @OptionGroup var output: OutputOptions
 
@@ -36,7 +37,8 @@ struct CreateAccount: AgencyRunnable {
         try checkKind()
         let request = AccountRequest(
             name: name, kind: kind, snapshot_id: snapshot,
-            activate_automations: snapshot == nil ? nil : activateAutomations, activate_campaigns: snapshot == nil ? nil : activateCampaigns
+            activate_automations: snapshot == nil ? nil : activateAutomations, activate_campaigns: snapshot == nil ? nil : activateCampaigns,
+            domain: domain
         )
         let headers = idempotencyKey.map { ["Idempotency-Key": $0] } ?? [:]
         let reply = try await service.client(context).naming(Self.fieldOptions).send("POST", "/v1/accounts", json: request, headers: headers)

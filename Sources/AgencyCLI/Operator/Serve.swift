@@ -49,6 +49,8 @@ struct Serve: AgencyRunnable {
     var metricsHost = "127.0.0.1"
     @Option(name: .customLong("secret-key-file"), help: "Key that seals contact-sync credentials (default: DATABASE.key, made on first start; back it up).")
     var secretKeyFile: String?
+    @Option(name: .customLong("dns-resolver"), help: "DNS server (IP[:port]) that custom domains' TXT records are checked with (default: the first nameserver of /etc/resolv.conf).")
+    var dnsResolver: String?
     @Option(name: .customLong("sync-retry-base-ms"), help: .hidden) var syncRetryBaseMilliseconds = 1_000
     @Option(name: .customLong("sync-poll-ms"), help: .hidden) var syncPollMilliseconds = 1_000
     @Option(name: .customLong("sync-timeout-ms"), help: .hidden) var syncTimeoutMilliseconds = 15_000
@@ -70,6 +72,9 @@ struct Serve: AgencyRunnable {
         guard (1...3_600_000).contains(syncRetryBaseMilliseconds), (1...60_000).contains(syncPollMilliseconds), (1...300_000).contains(syncTimeoutMilliseconds) else {
             throw ValidationError("The sync timings must be positive (retry base at most an hour, poll at most a minute, timeout at most 5 minutes).")
         }
+        if let dnsResolver, !ServiceSettings.isResolverAddress(dnsResolver) {
+            throw ValidationError("--dns-resolver is an IP address with an optional port, e.g. 127.0.0.1:5353 or [::1]:53.")
+        }
         if let metricsPort {
             guard (1...65535).contains(metricsPort), metricsPort != port else { throw ValidationError("--metrics-port must be between 1 and 65535 and differ from --port.") }
         }
@@ -86,7 +91,8 @@ struct Serve: AgencyRunnable {
             maxTracked: signInTracked, concurrentPerAddress: signInConcurrencyPerAddress, hashWorkers: hashWorkers, hashQueue: hashQueue
         )
         let settings = ServiceSettings(
-            publicURL: publicURL ?? "http://\(host):\(port)", bcryptCost: bcryptCost, signIn: signIn, sessionIdleTimeout: TimeInterval(sessionIdleTimeout)
+            publicURL: publicURL ?? "http://\(host):\(port)", bcryptCost: bcryptCost, signIn: signIn,
+            sessionIdleTimeout: TimeInterval(sessionIdleTimeout), dnsResolver: dnsResolver
         )
         let limits = ServerLimits(
             requestReadTimeout: .seconds(Int64(requestTimeout)), idleTimeout: .seconds(Int64(idleTimeout)), maxConnections: maxConnections

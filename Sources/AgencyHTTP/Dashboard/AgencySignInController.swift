@@ -64,13 +64,13 @@ struct AgencySignInController {
     /// nonce, made now if the browser has none that is live.
     static func signInPage(
         _ request: Request, cookies: DashboardCookies, nonces: SignInNonces, template: String, error: String?, username: String?,
-        status: HTTPResponse.Status, headers: HTTPFields = [:]
+        status: HTTPResponse.Status, headers: HTTPFields = [:], brand: PageBrand = .service
     ) throws -> Response {
         let existing = request.cookies[DashboardCookies.signInNonce]?.value
         let nonce = existing.flatMap { nonces.isLive($0) ? $0 : nil } ?? nonces.issue()
         let title = template == "sign-in" ? "Sign in to the agency dashboard" : "Sign in to your account"
         var response = try DashboardPages.page(
-            template, SignInView(page: PageChrome(title: title, csrf: SessionSecrets.csrfToken(forSession: nonce)), error: error, username: username),
+            template, SignInView(page: PageChrome(title: title, csrf: SessionSecrets.csrfToken(forSession: nonce), brand: brand), error: error, username: username),
             status: status
         )
         for field in headers { response.headers.append(field) }
@@ -82,23 +82,25 @@ struct AgencySignInController {
     /// carries a new nonce and CSRF token and the old pair is refused from now on.
     static func failedSignInPage(
         _ request: Request, cookies: DashboardCookies, nonces: SignInNonces, spent nonce: String?, template: String,
-        error: String, username: String?
+        error: String, username: String?, brand: PageBrand = .service
     ) throws -> Response {
         nonces.spend(nonce)
-        return try signInPage(request, cookies: cookies, nonces: nonces, template: template, error: error, username: username, status: .unauthorized)
+        return try signInPage(
+            request, cookies: cookies, nonces: nonces, template: template, error: error, username: username, status: .unauthorized, brand: brand
+        )
     }
 
     /// The same for a sign-in refused before its password was checked: 429 `too_many_attempts` or
     /// 503 `busy`, with `Retry-After`, as a page.
     static func failedSignInPage(
         _ request: Request, cookies: DashboardCookies, nonces: SignInNonces, spent nonce: String?, template: String,
-        refusal: any Error, username: String?
+        refusal: any Error, username: String?, brand: PageBrand = .service
     ) throws -> Response {
         nonces.spend(nonce)
         let failure = Failure(refusal)
         return try signInPage(
             request, cookies: cookies, nonces: nonces, template: template, error: failure.message, username: username,
-            status: failure.status, headers: failure.headers
+            status: failure.status, headers: failure.headers, brand: brand
         )
     }
 

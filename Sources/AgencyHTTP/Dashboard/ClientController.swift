@@ -10,6 +10,7 @@ struct ClientController {
     let cookies: DashboardCookies
     let nonces: SignInNonces
     let signInGuard: SignInGuard
+    let hosts: HostBranding
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("login", use: form)
@@ -23,7 +24,7 @@ struct ClientController {
     }
 
     static func chrome(_ title: String, _ session: SignedInSession) -> PageChrome {
-        PageChrome(title: title, csrf: session.csrfToken, client: true)
+        PageChrome(title: title, csrf: session.csrfToken, client: true, brand: session.brand)
     }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -31,7 +32,8 @@ struct ClientController {
             return DashboardPages.redirect(to: "/client")
         }
         return try AgencySignInController.signInPage(
-            request, cookies: cookies, nonces: nonces, template: "client-sign-in", error: nil, username: nil, status: .ok
+            request, cookies: cookies, nonces: nonces, template: "client-sign-in", error: nil, username: nil, status: .ok,
+            brand: try await hosts.brand(of: request)
         )
     }
 
@@ -42,18 +44,20 @@ struct ClientController {
         let form = try await DashboardForm.read(request, secret: nonce)
         let username = (form["username"] ?? "").trimmingCharacters(in: .whitespaces)
         let accountID: Int64
+        let domain = try await hosts.activeDomain(of: request)
         do {
             accountID = try await signInGuard.attempt(.client, username: username, from: context.clientAddress) {
-                try await login.authenticate(username: username, password: form["password"] ?? "")
+                try await login.authenticate(username: username, password: form["password"] ?? "", onDomainOf: domain?.agencyID)
             }
         } catch DomainError.unauthorized {
             return try AgencySignInController.failedSignInPage(
                 request, cookies: cookies, nonces: nonces, spent: nonce, template: "client-sign-in",
-                error: "The username or the password is wrong.", username: username
+                error: "The username or the password is wrong.", username: username, brand: try await hosts.brand(of: request)
             )
         } catch let refusal where SignInGuard.isRefusal(refusal) {
             return try AgencySignInController.failedSignInPage(
-                request, cookies: cookies, nonces: nonces, spent: nonce, template: "client-sign-in", refusal: refusal, username: username
+                request, cookies: cookies, nonces: nonces, spent: nonce, template: "client-sign-in", refusal: refusal, username: username,
+                brand: try await hosts.brand(of: request)
             )
         }
         let sessionID = SessionSecrets.newSessionID()

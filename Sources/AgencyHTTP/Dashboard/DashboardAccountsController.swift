@@ -29,7 +29,7 @@ struct DashboardAccountsController {
     }
 
     static func chrome(_ title: String, _ session: SignedInSession, notice: String? = nil) -> PageChrome {
-        PageChrome(title: title, csrf: session.csrfToken, agency: true, notice: notice)
+        PageChrome(title: title, csrf: session.csrfToken, agency: true, notice: notice, brand: session.brand)
     }
 
     /// Notices after a redirect are chosen by code, so no text from the URL reaches the page.
@@ -74,9 +74,10 @@ struct DashboardAccountsController {
 
     func addPage(
         _ session: SignedInSession, kind: AccountKind?, snapshotID: Int64?, name: String, key: String,
-        nameError: String? = nil, snapshotError: String? = nil, formError: String? = nil, status: HTTPResponse.Status = .ok
+        nameError: String? = nil, snapshotError: String? = nil, formError: String? = nil, domain: String = "", status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let (snapshots, _) = try await database.snapshots(agencyID: session.agencyID, query: SnapshotQuery(page: Page(limit: Page.maximumLimit)))
+        let domains = try await database.domains(agencyID: session.agencyID).filter(\.isActive)
         var chrome = Self.chrome("Add new account", session)
         chrome.onAddNew = true
         return try DashboardPages.page("add-account", AddAccountView(
@@ -84,7 +85,10 @@ struct DashboardAccountsController {
             kinds: AccountKind.allCases.map { Choice(value: $0.rawValue, label: Self.kindLabel($0), selected: $0 == kind) },
             snapshots: [Choice(value: "", label: "None: an empty account", selected: snapshotID == nil)]
                 + snapshots.map { Choice(value: "\($0.id)", label: "\($0.name) (ID \($0.id))", selected: $0.id == snapshotID) },
-            name: name, idempotencyKey: key, nameError: nameError, snapshotError: snapshotError, formError: formError
+            name: name, idempotencyKey: key, nameError: nameError, snapshotError: snapshotError, formError: formError,
+            domains: [Choice(value: "", label: "The service's own (\(settings.loginURL))", selected: domain.isEmpty)]
+                + domains.map { Choice(value: $0.host, label: $0.loginURL, selected: $0.host == domain) },
+            hasDomains: !domains.isEmpty
         ), status: status)
     }
 
@@ -105,10 +109,11 @@ struct DashboardAccountsController {
         let snapshotID = form.id("snapshot")
         let key = form["idempotency_key"] ?? ""
         let chosenKind = AccountKind(rawValue: form["kind"] ?? "")
+        let domainHost = form["domain"] ?? ""
         func again(nameError: String? = nil, snapshotError: String? = nil, formError: String? = nil) async throws -> Response {
             try await addPage(
                 session, kind: chosenKind, snapshotID: snapshotID, name: name, key: key,
-                nameError: nameError, snapshotError: snapshotError, formError: formError, status: .unprocessableContent
+                nameError: nameError, snapshotError: snapshotError, formError: formError, domain: domainHost, status: .unprocessableContent
             )
         }
         guard let kind = chosenKind else { return try await again(formError: "Choose what kind of account to make.") }
@@ -121,25 +126,33 @@ struct DashboardAccountsController {
             return try await again(snapshotError: "A sandbox starts empty and is never made from a snapshot. Choose None, or make a trial or paid account.")
         }
 
-        let digest = IdempotentReply.requestDigest(Data("dashboard account\n\(kind.rawValue)\n\(snapshotID ?? 0)\n\(validName)".utf8))
+        var domain: CustomDomain?
+        if !domainHost.isEmpty {
+            do { domain = try await database.activeDomain(host: try HostName.validated(domainHost, field: "domain"), agencyID: session.agencyID) } catch let error as DomainError {
+                return try await again(formError: error.message)
+            }
+        }
+        let digest = IdempotentReply.requestDigest(Data("dashboard account\n\(kind.rawValue)\n\(snapshotID ?? 0)\n\(validName)\(domainHost.isEmpty ? "" : "\n" + domainHost)".utf8))
         do {
             if let replay = try await database.earlierProvision(agencyID: session.agencyID, key: key, requestDigest: digest) {
-                return try credentialsPage(session, replay: replay, key: key)
+                return try await credentialsPage(session, replay: replay, key: key)
             }
             let password = Secrets.newPassword()
-            let outcome = try await database.provision(ProvisionRequest(
+            var provisionRequest = ProvisionRequest(
                 agencyID: session.agencyID, snapshotID: snapshotID, name: validName, kind: kind, options: ProvisioningOptions(),
                 passwordHash: try await hasher.hash(password), makeUsername: { Username.make(fromAccountName: validName) },
                 idempotency: .init(
                     key: key, requestDigest: digest,
                     sealedPassword: try IdempotentReply.seal(password: password, token: session.sessionID, idempotencyKey: key)
                 )
-            ))
+            )
+            provisionRequest.domainID = domain?.id
+            let outcome = try await database.provision(provisionRequest)
             switch outcome {
             case .created(let account, let username):
-                return try credentialsPage(session, account: account, username: username, password: password)
+                return try await credentialsPage(session, account: account, username: username, password: password)
             case .replayed(let replay):
-                return try credentialsPage(session, replay: replay, key: key)
+                return try await credentialsPage(session, replay: replay, key: key)
             }
         } catch DomainError.notFound(let what) where what.hasPrefix("Snapshot") {
             return try await again(snapshotError: "This snapshot no longer exists; choose another.")
@@ -148,17 +161,18 @@ struct DashboardAccountsController {
         }
     }
 
-    func credentialsPage(_ session: SignedInSession, replay: ProvisionReplay, key: String) throws -> Response {
+    func credentialsPage(_ session: SignedInSession, replay: ProvisionReplay, key: String) async throws -> Response {
         guard let password = IdempotentReply.openPassword(replay.sealedPassword, token: session.sessionID, idempotencyKey: key) else {
             throw DomainError.conflict(code: "idempotency_key_in_use", message: "This form was sent from another session; open Add new again.")
         }
-        return try credentialsPage(session, account: replay.account, username: replay.username, password: password)
+        return try await credentialsPage(session, account: replay.account, username: replay.username, password: password)
     }
 
-    func credentialsPage(_ session: SignedInSession, account: Account, username: String, password: String) throws -> Response {
+    /// The login URL is on the account's custom domain when it was given one.
+    func credentialsPage(_ session: SignedInSession, account: Account, username: String, password: String) async throws -> Response {
         try DashboardPages.page("credentials", CredentialsView(
             page: Self.chrome("Account ready: \(account.name)", session), account: AccountRow(account),
-            loginURL: settings.loginURL, username: username, password: password
+            loginURL: settings.loginURL(host: try await database.loginHost(accountID: account.id)), username: username, password: password
         ), status: .created)
     }
 

@@ -61,8 +61,8 @@ struct DashboardPages: Sendable {
     }
 
     /// An error as a page, for the dashboard's paths (`ErrorMiddleware`).
-    static func errorPage(status: HTTPResponse.Status, message: String, headers: HTTPFields) -> Response {
-        let view = ErrorView(page: PageChrome(title: "\(status.code) \(status.reasonPhrase)"), status: "\(status.code)", message: message)
+    static func errorPage(status: HTTPResponse.Status, message: String, headers: HTTPFields, brand: PageBrand = .service) -> Response {
+        let view = ErrorView(page: PageChrome(title: "\(status.code) \(status.reasonPhrase)", brand: brand), status: "\(status.code)", message: message)
         var response = (try? page("error", view, status: status))
             ?? Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: message)))
         for field in headers { response.headers.append(field) }

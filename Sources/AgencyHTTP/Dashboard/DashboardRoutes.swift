@@ -32,8 +32,11 @@ public enum DashboardRoutes {
         DashboardAccountsController(database: database, settings: settings, hasher: login.hasher, cookies: cookies).addRoutes(to: agency)
         DashboardUpdatesController(database: database).addRoutes(to: agency)
         DashboardSnapshotsController(database: database).addRoutes(to: agency)
+        DashboardSettingsController(database: database, verifier: DomainVerifier(database: database, resolver: settings.dnsResolver)).addRoutes(to: agency)
 
-        let client = ClientController(database: database, login: login, cookies: cookies, nonces: nonces, signInGuard: signInGuard)
+        let client = ClientController(
+            database: database, login: login, cookies: cookies, nonces: nonces, signInGuard: signInGuard, hosts: HostBranding(database: database)
+        )
         client.addRoutes(to: router)
         client.addSignedInRoutes(to: router.group("client").add(middleware: DashboardSessionMiddleware(database: database, cookies: cookies, kind: .client)))
     }

@@ -10,6 +10,8 @@ struct SignedInSession: Sendable {
     var accountID: Int64?
     /// The cookie's value: keys the CSRF token and seals passwords shown after a double submit.
     var sessionID: String
+    /// The agency's branding, which its dashboard and its clients' pages wear.
+    var brand = PageBrand.service
 
     var csrfToken: String { SessionSecrets.csrfToken(forSession: sessionID) }
 }
@@ -82,6 +84,9 @@ struct DashboardSessionMiddleware: RouterMiddleware {
                   digest: Secrets.digest(ofToken: value), now: cookies.clock(), idleTimeout: cookies.idleTimeout
               ), session.kind == kind
         else { return nil }
-        return SignedInSession(kind: kind, agencyID: session.agencyID, accountID: session.accountID, sessionID: value)
+        return SignedInSession(
+            kind: kind, agencyID: session.agencyID, accountID: session.accountID, sessionID: value,
+            brand: PageBrand(try await database.branding(agencyID: session.agencyID))
+        )
     }
 }

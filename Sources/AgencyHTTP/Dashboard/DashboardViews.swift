@@ -16,8 +16,11 @@ struct PageChrome {
     var onAccounts = false
     var onSnapshots = false
     var onAddNew = false
+    var onSettings = false
     /// A line saying what the last action did, shown once after a redirect.
     var notice: String?
+    /// The service's name, or the agency's branding on its clients' pages and its dashboard.
+    var brand = PageBrand.service
 }
 
 struct ErrorView {
@@ -101,6 +104,9 @@ struct AddAccountView {
     var nameError: String?
     var snapshotError: String?
     var formError: String?
+    /// Where the credentials' login URL points: the service's own, or one of the agency's active domains.
+    var domains: [Choice] = []
+    var hasDomains = false
 }
 
 struct CredentialsView {

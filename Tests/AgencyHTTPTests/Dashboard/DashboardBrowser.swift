@@ -12,6 +12,8 @@ final class DashboardBrowser: @unchecked Sendable {
     private(set) var cookies: [String: String] = [:]
     /// The `csrf` field of the last page fetched.
     private(set) var csrf: String?
+    /// The `Host` this browser sends, e.g. an agency's custom domain; nil: the service's own.
+    var host: String?
 
     init(client: any TestClientProtocol) {
         self.client = client
@@ -64,6 +66,7 @@ final class DashboardBrowser: @unchecked Sendable {
         var headers: HTTPFields = [:]
         if !cookies.isEmpty { headers[.cookie] = cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
+        if let host { headers[HTTPField.Name("Host")!] = host }
         let response = try await client.executeRequest(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
         let page = Page(status: response.status, headers: response.headers, html: String(buffer: response.body))
         for header in page.setCookies {
