@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         // The dashboard's HTML templates (every value escaped by `{{ }}`).
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        // The one HTTP client for calls out: webhooks, contact sync, and the CLI's calls to the service.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // The domain: types, rules and limits. No I/O.
@@ -50,6 +52,17 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // Calls on users' behalf: the one outbound HTTP client, its address policy and the egress guard.
+        .target(
+            name: "AgencyOutbound",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The HTTP API: a thin layer over storage.
         .target(
             name: "AgencyHTTP",
@@ -57,6 +70,7 @@ let package = Package(
                 "AgencyAPI",
                 "AgencyDomain",
                 "AgencyStorage",
+                "AgencyOutbound",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -80,6 +94,8 @@ let package = Package(
                 "AgencyDomain",
                 "AgencyStorage",
                 "AgencyHTTP",
+                "AgencyOutbound",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -94,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "agency-bench",
             dependencies: [
-                "AgencyBenchSupport", "AgencyDomain", "AgencyStorage", "AgencyHTTP",
+                "AgencyBenchSupport", "AgencyDomain", "AgencyStorage", "AgencyHTTP", "AgencyOutbound",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -112,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "AgencyHTTPTests",
             dependencies: [
-                "AgencyAPI", "AgencyHTTP", "AgencyStorage", "AgencyDomain", "AgencyTestSupport",
+                "AgencyAPI", "AgencyHTTP", "AgencyOutbound", "AgencyStorage", "AgencyDomain", "AgencyTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -236,6 +236,12 @@ public struct SyncConnectionDraft: Equatable, Sendable {
         else {
             throw DomainError.invalid(field: field, message: "'\(field)' must be an http or https URL without a user or password in it.")
         }
+        // Brevo's paths are appended to the base URL: a query or fragment in it would pick another path.
+        if provider == .brevo, parsed.query != nil || parsed.fragment != nil || text.contains("?") || text.contains("#") {
+            throw DomainError.invalid(
+                field: field, message: "'base_url' is a scheme, a host and optionally a port and a path prefix, without a query (?) or fragment (#)."
+            )
+        }
         if provider == .brevo, text.hasSuffix("/") { text.removeLast() }
         return text
     }

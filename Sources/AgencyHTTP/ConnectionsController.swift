@@ -34,6 +34,7 @@ struct ConnectionsController {
         let credentials = try body.credentials.map { try SyncCredentials.validated(Self.credentials($0), for: draft.provider) }
         // Owner first: another agency learns nothing, not even whether the remote accepts the key.
         _ = try await database.account(id: accountID, agencyID: agencyID)
+        try await sync.outbound.checkBeforeSaving(draft.endpoint, field: Self.endpointField(draft.provider))
         if let credentials {
             try await engine.checkRemoteAttributes(provider: draft.provider, endpoint: draft.endpoint, credentials: credentials, fields: draft.fields)
         }
@@ -78,8 +79,18 @@ struct ConnectionsController {
                 message: "Connection \(current.id) is enabled: disable it first (PATCH {\"enabled\": false}), then change its credentials, URL or list mapping."
             )
         }
+        if draft.endpoint != current.endpoint {
+            // The stored key or secret never goes to a URL it was not given for.
+            guard credentials != nil else {
+                throw DomainError.conflict(
+                    code: "credentials_required",
+                    message: "Changing '\(Self.endpointField(current.provider))' needs the connection's credentials again in the same request; the stored ones are never sent to a new URL."
+                )
+            }
+            try await sync.outbound.checkBeforeSaving(draft.endpoint, field: Self.endpointField(current.provider))
+        }
         if credentials != nil || draft.fields != current.fields {
-            // The credentials that will be used: the new ones, or the stored ones.
+            // The credentials that will be used: the new ones, or the stored ones (only ever for the stored URL).
             let stored = try await database.connectionSecrets(id: current.id).credentials.flatMap { sync.cipher.openCredentials($0, binding: current.id) }
             if let using = credentials ?? stored {
                 try await engine.checkRemoteAttributes(provider: current.provider, endpoint: draft.endpoint, credentials: using, fields: draft.fields)
@@ -155,6 +166,11 @@ struct ConnectionsController {
             connection, callsToday: try await database.syncCallsUsed(connectionID: connection.id, on: Date()),
             pendingChanges: try await database.pendingSyncChanges(connectionID: connection.id), publicURL: settings.publicURL, inboundSecret: inboundSecret
         )
+    }
+
+    /// The request field a provider's URL comes from.
+    static func endpointField(_ provider: SyncProvider) -> String {
+        provider == .brevo ? "base_url" : "url"
     }
 
     static func lists(_ pairs: [ListPairBody]) -> [SyncListPair] {

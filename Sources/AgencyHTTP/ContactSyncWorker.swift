@@ -14,6 +14,8 @@ public struct ContactSyncWorker: Service {
     let database: AppDatabase
     let pollInterval: Duration
     let logger: Logger
+    /// Connections with a task under way; the poll does not start them twice.
+    let busy = BusyKeys<Int64>()
 
     public init(database: AppDatabase, settings: SyncSettings, logger: Logger) {
         self.engine = ContactSyncEngine(database: database, settings: settings, logger: logger)
@@ -23,23 +25,58 @@ public struct ContactSyncWorker: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            do {
-                try await runOnce(now: Date())
-            } catch {
-                logger.error("contact sync failed", metadata: ["error": "\(error)"])
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled, !Task.isShuttingDownGracefully {
+                do {
+                    try await startDue(now: Date(), in: &group)
+                } catch {
+                    logger.error("contact sync failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: pollInterval)
             }
-            try? await Task.sleep(for: pollInterval)
+            group.cancelAll()
         }
     }
 
-    /// Full syncs whose interval has passed, then the outbox.
+    /// Starts a task for each connection with work due and none under way: its full sync when the
+    /// interval has passed, then its outbox. Connections run side by side, so a remote that does not
+    /// answer holds up only its own connection.
+    func startDue(now: Date, in group: inout DiscardingTaskGroup) async throws {
+        let fullSyncs = try await database.connectionsDueForFullSync(now: now)
+        var due = fullSyncs
+        for connection in try await database.dueSyncConnections(now: now) where !due.contains(where: { $0.id == connection.id }) {
+            due.append(connection)
+        }
+        for connection in due where busy.claim(connection.id) {
+            let full = fullSyncs.contains { $0.id == connection.id }
+            group.addTask {
+                do {
+                    if full {
+                        let summary = try await engine.fullSync(connection: connection, trigger: "interval")
+                        logger.info("contact sync: full sync done", metadata: [
+                            "connection": "\(connection.id)", "sent": "\(summary.sent)", "updated": "\(summary.updated)", "failed": "\(summary.failed)",
+                            "calls": "\(summary.calls)",
+                        ])
+                    }
+                    if let current = try await database.dueSyncConnections(now: Date()).first(where: { $0.id == connection.id }) {
+                        _ = try await engine.deliverOutbox(of: current)
+                    }
+                } catch {
+                    logger.error("contact sync failed", metadata: ["connection": "\(connection.id)", "error": "\(error)"])
+                }
+                busy.release(connection.id)
+            }
+        }
+    }
+
+
+    /// Full syncs whose interval has passed, then the outbox, every connection side by side; returns when all are done.
     public func runOnce(now: Date) async throws {
-        for connection in try await database.connectionsDueForFullSync(now: now) {
-            let summary = try await engine.fullSync(connection: connection, trigger: "interval")
-            logger.info("contact sync: full sync done", metadata: [
-                "connection": "\(connection.id)", "sent": "\(summary.sent)", "updated": "\(summary.updated)", "failed": "\(summary.failed)", "calls": "\(summary.calls)",
-            ])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for connection in try await database.connectionsDueForFullSync(now: now) {
+                group.addTask { _ = try await engine.fullSync(connection: connection, trigger: "interval") }
+            }
+            try await group.waitForAll()
         }
         try await engine.deliverDue()
     }
