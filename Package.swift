@@ -96,6 +96,8 @@ let package = Package(
                 "AgencyHTTP",
                 "AgencyOutbound",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -119,7 +121,7 @@ let package = Package(
             ]
         ),
         // Helpers the test targets share: temporary database files that clean up after themselves.
-        .target(name: "AgencyTestSupport", path: "Tests/AgencyTestSupport"),
+        .target(name: "AgencyTestSupport", dependencies: ["AgencyOutbound"], path: "Tests/AgencyTestSupport"),
         .testTarget(name: "AgencyDomainTests", dependencies: ["AgencyDomain"]),
         .testTarget(
             name: "AgencyStorageTests",
@@ -138,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "AgencyCLITests",
             dependencies: [
-                "AgencyAPI", "AgencyCLI", "AgencyHTTP", "AgencyStorage", "AgencyDomain", "AgencyTestSupport",
+                "AgencyAPI", "AgencyCLI", "AgencyHTTP", "AgencyOutbound", "AgencyStorage", "AgencyDomain", "AgencyTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -51,7 +51,7 @@ struct CLIHarness {
         confirm: (@Sendable (String) -> Bool)? = nil,
         _ body: @Sendable (_ run: @Sendable ([String], [String: String]) async throws -> String) async throws -> T
     ) async throws -> T {
-        let router = buildRouter(database: database, settings: ServiceSettings(publicURL: "https://cli.test", bcryptCost: 10))
+        let router = buildRouter(database: database, settings: ServiceSettings(publicURL: "https://cli.test", bcryptCost: 10), sync: .ephemeral(outbound: .loopbackForTests))
         let token = agencyToken
         return try await Application(router: router).test(.router) { client in
             try await body { arguments, environment in

@@ -1,5 +1,6 @@
 import AgencyDomain
 import AgencyHTTP
+import AgencyTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -60,7 +61,7 @@ struct WebhooksAPITests {
                 _ = try await api.request(.post, "/api/3/contactLists", apiToken: token, json: ["contactList": ["contact": "1", "list": "2", "status": 1]])
                 _ = try await api.request(.post, "/api/3/contactTags", apiToken: token, json: ["contactTag": ["contact": "1", "tag": "3"]])
             }
-            let deliverer = WebhookDeliverer(database: service.database, logger: Logger(label: "test"))
+            let deliverer = WebhookDeliverer(database: service.database, outbound: .loopbackForTests, logger: Logger(label: "test"))
             let start = Date()
             #expect(try await deliverer.deliverDue(now: start) == 1)
             #expect(try await deliverer.deliverDue(now: start) == 0, "a failed delivery waits before its next try")
