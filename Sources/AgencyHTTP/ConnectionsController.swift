@@ -29,7 +29,8 @@ struct ConnectionsController {
         let body = try await request.decodeJSON(ConnectionRequest.self)
         let draft = try SyncConnectionDraft(
             name: body.name, provider: body.provider, direction: body.direction, endpoint: body.provider == SyncProvider.brevo.rawValue ? body.base_url : body.url,
-            lists: body.lists.map(Self.lists), fields: body.fields.map(Self.fields), intervalMinutes: body.interval_minutes, dailyBudget: body.daily_budget
+            lists: body.lists.map(Self.lists), fields: body.fields.map { Self.fields($0, provider: body.provider) }, intervalMinutes: body.interval_minutes,
+            dailyBudget: body.daily_budget
         )
         let credentials = try body.credentials.map { try SyncCredentials.validated(Self.credentials($0), for: draft.provider) }
         // Owner first: another agency learns nothing, not even whether the remote accepts the key.
@@ -69,7 +70,7 @@ struct ConnectionsController {
         let endpoint = current.provider == .brevo ? body.base_url : body.url
         let draft = try SyncConnectionDraft(
             name: body.name ?? current.name, provider: current.provider.rawValue, direction: body.direction ?? current.direction.rawValue,
-            endpoint: endpoint ?? current.endpoint, lists: body.lists.map(Self.lists) ?? current.lists, fields: body.fields.map(Self.fields) ?? current.fields,
+            endpoint: endpoint ?? current.endpoint, lists: body.lists.map(Self.lists) ?? current.lists, fields: body.fields.map { Self.fields($0, provider: current.provider.rawValue) } ?? current.fields,
             intervalMinutes: body.interval_minutes ?? current.intervalMinutes, dailyBudget: body.daily_budget ?? current.dailyBudget
         )
         let credentials = try body.credentials.map { try SyncCredentials.validated(Self.credentials($0), for: current.provider) }
@@ -177,8 +178,11 @@ struct ConnectionsController {
         pairs.map { SyncListPair(listID: $0.list_id.value, remoteList: $0.remote_list.value) }
     }
 
-    static func fields(_ pairs: [FieldPairBody]) -> [SyncFieldPair] {
-        pairs.map { SyncFieldPair(field: $0.field, attribute: $0.attribute) }
+    /// The mapping as asked, with the names' defaults (`SyncConnectionDraft.requestedFields`).
+    static func fields(_ pairs: [FieldPairBody], provider: String?) -> [SyncFieldPair] {
+        let asked = pairs.map { SyncFieldPair(field: $0.field, attribute: $0.attribute) }
+        guard let provider = provider.flatMap(SyncProvider.init(rawValue:)) else { return asked }
+        return SyncConnectionDraft.requestedFields(asked, provider: provider)
     }
 
     static func credentials(_ body: ConnectionCredentialsBody) -> SyncCredentials {
