@@ -63,6 +63,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Background work of `agency serve`: webhook deliveries and contact sync, over the outbound client.
+        .target(
+            name: "AgencyWorkers",
+            dependencies: [
+                "AgencyDomain",
+                "AgencyStorage",
+                "AgencyOutbound",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The HTTP API: a thin layer over storage.
         .target(
             name: "AgencyHTTP",
@@ -71,6 +82,7 @@ let package = Package(
                 "AgencyDomain",
                 "AgencyStorage",
                 "AgencyOutbound",
+                "AgencyWorkers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -95,6 +107,7 @@ let package = Package(
                 "AgencyStorage",
                 "AgencyHTTP",
                 "AgencyOutbound",
+                "AgencyWorkers",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -112,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "agency-bench",
             dependencies: [
-                "AgencyBenchSupport", "AgencyDomain", "AgencyStorage", "AgencyHTTP", "AgencyOutbound",
+                "AgencyBenchSupport", "AgencyDomain", "AgencyStorage", "AgencyHTTP", "AgencyOutbound", "AgencyWorkers",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -130,7 +143,7 @@ let package = Package(
         .testTarget(
             name: "AgencyHTTPTests",
             dependencies: [
-                "AgencyAPI", "AgencyHTTP", "AgencyOutbound", "AgencyStorage", "AgencyDomain", "AgencyTestSupport",
+                "AgencyAPI", "AgencyHTTP", "AgencyOutbound", "AgencyWorkers", "AgencyStorage", "AgencyDomain", "AgencyTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -141,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "AgencyCLITests",
             dependencies: [
-                "AgencyAPI", "AgencyCLI", "AgencyHTTP", "AgencyOutbound", "AgencyStorage", "AgencyDomain", "AgencyTestSupport",
+                "AgencyAPI", "AgencyCLI", "AgencyHTTP", "AgencyOutbound", "AgencyWorkers", "AgencyStorage", "AgencyDomain", "AgencyTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

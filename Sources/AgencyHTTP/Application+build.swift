@@ -1,5 +1,6 @@
 import AgencyDomain
 import AgencyStorage
+import AgencyWorkers
 import Hummingbird
 import HummingbirdCore
 import Logging

@@ -1,6 +1,7 @@
 import AgencyDomain
 import AgencyOutbound
 import AgencyStorage
+import AgencyWorkers
 import Hummingbird
 
 /// v3's `/webhooks`: `{"webhook": {"name", "url", "events", "sources"}}`, ids as strings, and

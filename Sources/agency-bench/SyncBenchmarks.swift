@@ -1,6 +1,7 @@
 import AgencyDomain
 import AgencyHTTP
 import AgencyStorage
+import AgencyWorkers
 import Foundation
 import GRDB
 import Hummingbird

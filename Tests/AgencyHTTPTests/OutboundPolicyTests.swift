@@ -4,6 +4,7 @@ import AgencyHTTP
 import AgencyOutbound
 import AgencyStorage
 import AgencyTestSupport
+import AgencyWorkers
 import Foundation
 import Hummingbird
 import HummingbirdTesting

@@ -1,6 +1,7 @@
 import AgencyDomain
 import AgencyHTTP
 import AgencyTestSupport
+import AgencyWorkers
 import Foundation
 import Hummingbird
 import HummingbirdTesting

@@ -2,6 +2,7 @@ import AgencyDomain
 import AgencyHTTP
 import AgencyOutbound
 import AgencyStorage
+import AgencyWorkers
 import ArgumentParser
 import Foundation
 import Logging

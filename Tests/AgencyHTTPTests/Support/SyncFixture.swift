@@ -2,6 +2,7 @@ import AgencyDomain
 import AgencyHTTP
 import AgencyTestSupport
 import AgencyStorage
+import AgencyWorkers
 import Foundation
 import Hummingbird
 import HummingbirdTesting

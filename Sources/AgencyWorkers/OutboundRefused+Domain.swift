@@ -3,7 +3,7 @@ import AgencyOutbound
 
 extension OutboundRefused {
     /// The 422 a refused address gets, naming the field the URL came from.
-    func domainError(field: String) -> DomainError {
+    public func domainError(field: String) -> DomainError {
         .unprocessable(code: "outbound_refused", message: "'\(field)': \(message)")
     }
 }
@@ -12,7 +12,7 @@ extension OutboundClient {
     /// Checks a URL a user typed before it is saved: an address the policy refuses is a 422
     /// `outbound_refused` naming the rule. A name that does not resolve now is saved: it may later,
     /// and each delivery is checked again at the socket.
-    func checkBeforeSaving(_ url: String, field: String) async throws {
+    public func checkBeforeSaving(_ url: String, field: String) async throws {
         do {
             try await check(url: url)
         } catch let refused as OutboundRefused where refused.unresolved {
