@@ -79,7 +79,9 @@ public final class OutboundClient: Sendable {
     /// answer came within the deadline (refused, reset, closed, timed out).
     public func send(method: String, url: String, headers: [String: String], body: [UInt8]?, timeout: Duration? = nil) async throws -> OutboundResponse {
         try await check(url: url)
-        let host = URLComponents(string: url)?.host?.lowercased() ?? ""
+        // One remote is one host and port: two receivers on one address do not share a bound.
+        let parts = URLComponents(string: url)
+        let host = "\(parts?.host?.lowercased() ?? ""):\(parts?.port ?? (parts?.scheme?.lowercased() == "https" ? 443 : 80))"
         await gate.enter(host)
         do {
             let response = try await perform(method: method, url: url, headers: headers, body: body, timeout: timeout)

@@ -21,16 +21,19 @@ public struct WebhookDeliverer: Service {
     let database: AppDatabase
     let transport: any WebhookTransport
     let logger: Logger
+    /// How often the worker looks for due events.
+    let pollInterval: Duration
     /// Queues with a task under way; the poll does not start them twice.
     let busy = BusyKeys<String>()
 
-    public init(database: AppDatabase, outbound: OutboundClient = .standard, logger: Logger) {
-        self.init(database: database, transport: OutboundWebhookTransport(client: outbound), logger: logger)
+    public init(database: AppDatabase, outbound: OutboundClient = .standard, pollInterval: Duration = .seconds(1), logger: Logger) {
+        self.init(database: database, transport: OutboundWebhookTransport(client: outbound), pollInterval: pollInterval, logger: logger)
     }
 
-    public init(database: AppDatabase, transport: any WebhookTransport, logger: Logger) {
+    public init(database: AppDatabase, transport: any WebhookTransport, pollInterval: Duration = .seconds(1), logger: Logger) {
         self.database = database
         self.transport = transport
+        self.pollInterval = pollInterval
         self.logger = logger
     }
 
@@ -51,7 +54,7 @@ public struct WebhookDeliverer: Service {
                 } catch {
                     logger.error("webhook deliveries failed", metadata: ["error": "\(error)"])
                 }
-                try? await Task.sleep(for: .seconds(1))
+                try? await Task.sleep(for: pollInterval)
             }
             group.cancelAll()
         }

@@ -10,7 +10,9 @@ struct BenchOptions {
     var accounts: Int
     var snapshots: Int
     var wrkSeconds: Int
-    /// Which of sections 2...8 to run (`--only 2,4`); the sandbox of section 1 is always built.
+    /// Contacts subscribed in section 9: each is one delivery to each of its 20 receivers.
+    var outboundContacts: Int = 200
+    /// Which of sections 2...9 to run (`--only 2,4`); the sandbox of section 1 is always built.
     var sections: Set<Int>
 }
 
@@ -51,6 +53,7 @@ struct Benchmarks {
         if options.sections.contains(6) { try await updates(database, raw, agencyID: agencyID, sandboxID: sandboxID) }
         if options.sections.contains(7) { try await contacts(database, raw, agencyID: agencyID) }
         if options.sections.contains(8) { try await contactSync(database, agencyID: agencyID) }
+        if options.sections.contains(9) { try await outboundIsolation(database, agencyID: agencyID) }
     }
 
     /// 2. Snapshot and provisioning against copying the same rows with INSERT … SELECT.

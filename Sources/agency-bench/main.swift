@@ -16,7 +16,8 @@ let options = BenchOptions(
     accounts: Int(value(after: "--accounts") ?? "") ?? 1_000,
     snapshots: Int(value(after: "--snapshots") ?? "") ?? 100,
     wrkSeconds: Int(value(after: "--wrk-seconds") ?? "") ?? 10,
-    sections: Set((value(after: "--only") ?? "2,3,4,5,6,7,8").split(separator: ",").compactMap { Int($0) })
+    outboundContacts: Int(value(after: "--outbound-contacts") ?? "") ?? 200,
+    sections: Set((value(after: "--only") ?? "2,3,4,5,6,7,8,9").split(separator: ",").compactMap { Int($0) })
 )
 // Section 5 drives `agency serve` with wrk and curl: say so before minutes of other sections, not after.
 let missing = options.sections.contains(5) ? ["wrk", "curl"].filter { !onPath($0) } : []
