@@ -57,7 +57,7 @@ extension Benchmarks {
             let start = Date()
             let running = Task { try await deliverer.run() }
             var delivered = 0
-            while delivered < 20 * contacts, Date().timeIntervalSince(start) < 600 {
+            while delivered < 20 * contacts, Date().timeIntervalSince(start) < 120 {
                 try await Task.sleep(for: .milliseconds(20))
                 delivered = 0
                 for id in 1...20 {
@@ -65,6 +65,10 @@ extension Benchmarks {
                 }
             }
             let seconds = Date().timeIntervalSince(start)
+            if delivered < 20 * contacts {
+                let sample = try await database.webhookDeliveries(accountID: account, webhookID: 1).first
+                FileHandle.standardError.write(Data("agency-bench: section 9 delivered \(delivered) of \(20 * contacts) in 120 s; webhook 1: \(String(describing: sample))\n".utf8))
+            }
             running.cancel()
             _ = await running.result
             rates.append(Double(delivered) / seconds)
