@@ -12,9 +12,6 @@ import HummingbirdTesting
 import Logging
 import Synchronization
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Issue 26: what a remote answers is never passed on, a stored key never goes to a new URL, one
 /// hung or dropping receiver delays only its own queue, and a 429 is a pause, not a failure.
@@ -99,8 +96,8 @@ struct OutboundIsolationTests {
     }
 
     /// A tarpit (accepts, never answers) and a dropper (accepts, closes) cost their own queues one
-    /// deadline; another tenant's webhook and sync connection deliver within 2 s meanwhile, and the
-    /// process stays near idle while the tarpit holds its connections.
+    /// deadline; another tenant's webhook and sync connection deliver within 2 s meanwhile. (The CPU a
+    /// held tarpit costs is measured on the deployed binary, alone in its process: `OutboundIdleTests`.)
     @Test func aHungOrDroppingReceiverDelaysOnlyItsOwnQueue() async throws {
         let tarpit = try await RawListener(.tarpit)
         let dropper = try await RawListener(.dropper)
@@ -159,12 +156,6 @@ struct OutboundIsolationTests {
             #expect(try #require(times["hook"]).timeIntervalSince(start) < 2, "the other tenant's webhook was delivered at once")
             #expect(try #require(times["sync"]).timeIntervalSince(start) < 2, "the other tenant's sync was delivered at once")
 
-            // The tarpit holds its connections now: waiting on them costs (almost) no CPU.
-            let before = Self.cpuSeconds(), wallBefore = Date()
-            try await Task.sleep(for: .seconds(2))
-            let share = (Self.cpuSeconds() - before) / Date().timeIntervalSince(wallBefore)
-            #expect(share < 0.3, "CPU while waiting on a tarpit: \(Int(share * 100))% of one core")
-
             // Both hostile queues failed after at most one deadline each, with a reason and no crash.
             while Date().timeIntervalSince(start) < 8 {
                 let dropped = try await service.database.webhookDeliveries(accountID: 1, webhookID: 2)
@@ -212,12 +203,6 @@ struct OutboundIsolationTests {
                 #expect(try await fixture.database.syncFailuresInRow(connectionID: connection) == 0, "a success resets the backoff")
             }
         }
-    }
-
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1_000_000
     }
 }
 
