@@ -145,3 +145,58 @@ struct OutboundPolicyTests {
         }
     }
 }
+
+/// The guard checks the address it connects to, not only the one the caller checked.
+@Suite("Outbound calls: the check at the socket")
+struct OutboundSocketCheckTests {
+    /// Answers 127.0.0.1 the first time it is asked and 10.0.0.5 after: DNS rebinding.
+    final class RebindingResolver: OutboundResolver {
+        let asked = Mutex(0)
+
+        func resolve(host: String) async throws -> [IPAddress] {
+            let count = asked.withLock { value -> Int in
+                value += 1
+                return value
+            }
+            return [IPAddress(count == 1 ? "127.0.0.1" : "10.0.0.5")!]
+        }
+    }
+
+    @Test func aNameThatChangesAfterTheCheckIsRefusedAtConnect() async throws {
+        let reached = Atomic<Int>(0)
+        let receiver = Router()
+        receiver.post("hook") { _, _ -> Response in
+            reached.add(1, ordering: .relaxed)
+            return Response(status: .ok)
+        }
+        try await Application(router: receiver).test(.live) { raw in
+            let port = try #require(raw.port)
+            let resolver = RebindingResolver()
+            let client = OutboundClient(policy: OutboundPolicy(allowed: [try #require(IPNetwork("127.0.0.1/32"))]), resolver: resolver)
+            await #expect(throws: OutboundFailure.self) {
+                _ = try await client.send(method: "POST", url: "http://rebind.test:\(port)/hook", headers: [:], body: [])
+            }
+            // The client tries to connect again until its connect deadline; the guard checks each try.
+            #expect(resolver.asked.withLock { $0 } >= 2, "checked by the caller, then by the guard at the socket")
+            #expect(reached.load(ordering: .relaxed) == 0, "the guard never connected to the address it did not check")
+            await client.shutdown()
+        }
+    }
+
+    /// An address refused when a delivery is due (the URL was saved while it was allowed) is a failure
+    /// recorded with the rule, never a crash.
+    @Test func aRefusalAtDeliveryIsARecordedFailure() async throws {
+        let service = try await TestService()
+        try await service.test { api in
+            let (_, token) = try await api.fitnessSandbox(agency: service.agencyA)
+            _ = try await api.request(.post, "/api/3/webhooks", apiToken: token, json: ["webhook": ["name": "Local", "url": "http://127.0.0.1:9/hook", "events": ["subscribe"]]])
+            _ = try await api.subscribedContact("zoe@example.com", apiToken: token)
+        }
+        let strict = OutboundClient()
+        let deliverer = WebhookDeliverer(database: service.database, outbound: strict, logger: Logger(label: "test"))
+        #expect(try await deliverer.deliverDue(now: Date()) == 0)
+        let deliveries = try await service.database.webhookDeliveries(accountID: 1, webhookID: 1)
+        #expect(deliveries.first?.lastError?.hasPrefix("refused: 127.0.0.1 is a loopback address") == true, "\(String(describing: deliveries.first?.lastError))")
+        await strict.shutdown()
+    }
+}
