@@ -103,13 +103,29 @@ public final class OutboundClient: Sendable {
         let deadline = NIODeadline.now() + .nanoseconds(Int64(limit.components.seconds) * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000)
         do {
             let response = try await client.execute(request, deadline: deadline)
-            var kept: [UInt8] = []
             var names: [String: String] = [:]
             for header in response.headers { names[header.name.lowercased()] = header.value }
-            // Read up to the cap (within the same deadline); what is left is dropped with the connection.
-            for try await chunk in response.body {
-                kept.append(contentsOf: chunk.readableBytesView.prefix(settings.maxBodyBytes - kept.count))
-                if kept.count >= settings.maxBodyBytes { break }
+            // AsyncHTTPClient's deadline ends with the head: the body is read against the same deadline
+            // here (a remote that trickles its body is no answer), up to the cap; the rest is dropped.
+            let cap = settings.maxBodyBytes
+            let left = max(Int64(0), (deadline - .now()).nanoseconds)
+            let kept = try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
+                group.addTask {
+                    var kept: [UInt8] = []
+                    for try await chunk in response.body {
+                        kept.append(contentsOf: chunk.readableBytesView.prefix(cap - kept.count))
+                        if kept.count >= cap { break }
+                    }
+                    return kept
+                }
+                group.addTask {
+                    try await Task.sleep(for: .nanoseconds(left))
+                    return nil
+                }
+                let first = try await group.next() ?? nil
+                group.cancelAll()
+                guard let first else { throw HTTPClientError.deadlineExceeded }
+                return first
             }
             return OutboundResponse(status: Int(response.status.code), headers: names, body: kept)
         } catch let error as OutboundRefused {

@@ -183,6 +183,30 @@ struct OutboundSocketCheckTests {
         }
     }
 
+    /// A remote that sends its head and then trickles its body forever is no answer once the request
+    /// deadline passes: the deadline covers the body, not only the head.
+    @Test func aBodyThatNeverEndsIsCutAtTheDeadline() async throws {
+        let trickler = Router()
+        trickler.post("hook") { _, _ -> Response in
+            Response(status: .ok, body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "a"))
+                try await Task.sleep(for: .seconds(30))
+                try await writer.finish(nil)
+            })
+        }
+        try await Application(router: trickler).test(.live) { raw in
+            let port = try #require(raw.port)
+            let client = OutboundClient(
+                policy: OutboundPolicy(allowed: [try #require(IPNetwork("127.0.0.1/32"))]),
+                settings: OutboundSettings(connectTimeout: .milliseconds(500), requestTimeout: .seconds(1))
+            )
+            await #expect(throws: OutboundFailure.self) {
+                _ = try await client.send(method: "POST", url: "http://127.0.0.1:\(port)/hook", headers: [:], body: [])
+            }
+            await client.shutdown()
+        }
+    }
+
     /// An address refused when a delivery is due (the URL was saved while it was allowed) is a failure
     /// recorded with the rule, never a crash.
     @Test func aRefusalAtDeliveryIsARecordedFailure() async throws {
