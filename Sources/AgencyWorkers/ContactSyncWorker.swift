@@ -61,6 +61,8 @@ public struct ContactSyncWorker: Service {
                     if let current = try await database.dueSyncConnections(now: Date()).first(where: { $0.id == connection.id }) {
                         _ = try await engine.deliverOutbox(of: current)
                     }
+                } catch is CancellationError {
+                    // The service is stopping; the outbox keeps what was not delivered.
                 } catch {
                     logger.error("contact sync failed", metadata: ["connection": "\(connection.id)", "error": "\(error)"])
                 }

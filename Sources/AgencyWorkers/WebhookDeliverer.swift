@@ -45,6 +45,8 @@ public struct WebhookDeliverer: Service {
                         group.addTask {
                             do {
                                 _ = try await deliver(deliveries, now: { Date() })
+                            } catch is CancellationError {
+                                // The service is stopping; what was not recorded is sent at the next start.
                             } catch {
                                 logger.error("webhook deliveries failed", metadata: ["error": "\(error)"])
                             }
