@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -17,9 +18,11 @@ final class EgressGuard: Sendable {
         self.channel = channel
     }
 
+    /// `password` is this process's own: a CONNECT without it (another process on the host) gets 407.
     static func start(
-        policy: OutboundPolicy, resolver: any OutboundResolver, connectTimeout: TimeAmount, group: any EventLoopGroup, logger: Logger
+        policy: OutboundPolicy, resolver: any OutboundResolver, connectTimeout: TimeAmount, password: String, group: any EventLoopGroup, logger: Logger
     ) async throws -> EgressGuard {
+        let expected = Array("Basic \(Data("agency:\(password)".utf8).base64EncodedString())".utf8)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -30,7 +33,7 @@ final class EgressGuard: Sendable {
                     try channel.pipeline.syncOperations.addHandler(decoder, name: "decoder")
                     try channel.pipeline.syncOperations.addHandler(encoder, name: "encoder")
                     try channel.pipeline.syncOperations.addHandler(ConnectHandler(
-                        policy: policy, resolver: resolver, connectTimeout: connectTimeout, logger: logger
+                        policy: policy, resolver: resolver, connectTimeout: connectTimeout, expectedAuthorization: expected, logger: logger
                     ))
                 }
             }
@@ -51,14 +54,16 @@ private final class ConnectHandler: ChannelInboundHandler, RemovableChannelHandl
     let policy: OutboundPolicy
     let resolver: any OutboundResolver
     let connectTimeout: TimeAmount
+    let expectedAuthorization: [UInt8]
     let logger: Logger
     var target: (host: String, port: Int)?
     var started = false
 
-    init(policy: OutboundPolicy, resolver: any OutboundResolver, connectTimeout: TimeAmount, logger: Logger) {
+    init(policy: OutboundPolicy, resolver: any OutboundResolver, connectTimeout: TimeAmount, expectedAuthorization: [UInt8], logger: Logger) {
         self.policy = policy
         self.resolver = resolver
         self.connectTimeout = connectTimeout
+        self.expectedAuthorization = expectedAuthorization
         self.logger = logger
     }
 
@@ -68,6 +73,9 @@ private final class ConnectHandler: ChannelInboundHandler, RemovableChannelHandl
             guard head.method == .CONNECT, let colon = head.uri.lastIndex(of: ":"), let port = Int(head.uri[head.uri.index(after: colon)...]),
                   (1...65535).contains(port) else {
                 return answer(context: context, status: .methodNotAllowed)
+            }
+            guard Self.sameBytes(Array((head.headers.first(name: "Proxy-Authorization") ?? "").utf8), expectedAuthorization) else {
+                return answer(context: context, status: .proxyAuthenticationRequired)
             }
             target = (String(head.uri[..<colon]), port)
         case .body:
@@ -103,6 +111,14 @@ private final class ConnectHandler: ChannelInboundHandler, RemovableChannelHandl
                 handler.answer(context: context, status: .badGateway)
             }
         }
+    }
+
+    /// Constant-time comparison, as for every secret of the service.
+    static func sameBytes(_ given: [UInt8], _ expected: [UInt8]) -> Bool {
+        guard given.count == expected.count else { return false }
+        var difference: UInt8 = 0
+        for index in given.indices { difference |= given[index] ^ expected[index] }
+        return difference == 0
     }
 
     private func answer(context: ChannelHandlerContext, status: HTTPResponseStatus) {

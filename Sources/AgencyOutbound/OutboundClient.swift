@@ -50,12 +50,16 @@ public final class OutboundClient: Sendable {
         gate = OutboundGate(perHost: settings.perHostLimit, total: settings.totalLimit)
         running = Task {
             let connect = TimeAmount.nanoseconds(Int64(settings.connectTimeout.components.seconds) * 1_000_000_000 + settings.connectTimeout.components.attoseconds / 1_000_000_000)
-            let egress = try await EgressGuard.start(policy: policy, resolver: resolver, connectTimeout: connect, group: group, logger: logger)
+            // Only this process may use its guard: a random password, never stored or logged.
+            let password = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            let egress = try await EgressGuard.start(
+                policy: policy, resolver: resolver, connectTimeout: connect, password: password, group: group, logger: logger
+            )
             var configuration = HTTPClient.Configuration(
                 redirectConfiguration: .disallow,
                 timeout: .init(connect: connect, read: nil),
                 connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, settings.perHostLimit)),
-                proxy: .server(host: "127.0.0.1", port: egress.port)
+                proxy: .server(host: "127.0.0.1", port: egress.port, authorization: .basic(username: "agency", password: password))
             )
             configuration.httpVersion = .http1Only
             return Running(client: HTTPClient(eventLoopGroup: group, configuration: configuration, backgroundActivityLogger: logger), egress: egress)
