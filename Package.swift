@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         // The dashboard's HTML templates (every value escaped by `{{ }}`).
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        // The one HTTP client for calls out: webhooks, contact sync, and the CLI's calls to the service.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // The domain: types, rules and limits. No I/O.
@@ -50,6 +52,28 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // Calls on users' behalf: the one outbound HTTP client, its address policy and the egress guard.
+        .target(
+            name: "AgencyOutbound",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Background work of `agency serve`: webhook deliveries and contact sync, over the outbound client.
+        .target(
+            name: "AgencyWorkers",
+            dependencies: [
+                "AgencyDomain",
+                "AgencyStorage",
+                "AgencyOutbound",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The HTTP API: a thin layer over storage.
         .target(
             name: "AgencyHTTP",
@@ -57,6 +81,8 @@ let package = Package(
                 "AgencyAPI",
                 "AgencyDomain",
                 "AgencyStorage",
+                "AgencyOutbound",
+                "AgencyWorkers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -80,6 +106,11 @@ let package = Package(
                 "AgencyDomain",
                 "AgencyStorage",
                 "AgencyHTTP",
+                "AgencyOutbound",
+                "AgencyWorkers",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -94,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "agency-bench",
             dependencies: [
-                "AgencyBenchSupport", "AgencyDomain", "AgencyStorage", "AgencyHTTP",
+                "AgencyBenchSupport", "AgencyDomain", "AgencyStorage", "AgencyHTTP", "AgencyOutbound", "AgencyWorkers",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -103,7 +134,7 @@ let package = Package(
             ]
         ),
         // Helpers the test targets share: temporary database files that clean up after themselves.
-        .target(name: "AgencyTestSupport", path: "Tests/AgencyTestSupport"),
+        .target(name: "AgencyTestSupport", dependencies: ["AgencyOutbound"], path: "Tests/AgencyTestSupport"),
         .testTarget(name: "AgencyDomainTests", dependencies: ["AgencyDomain"]),
         .testTarget(
             name: "AgencyStorageTests",
@@ -112,7 +143,7 @@ let package = Package(
         .testTarget(
             name: "AgencyHTTPTests",
             dependencies: [
-                "AgencyAPI", "AgencyHTTP", "AgencyStorage", "AgencyDomain", "AgencyTestSupport",
+                "AgencyAPI", "AgencyHTTP", "AgencyOutbound", "AgencyWorkers", "AgencyStorage", "AgencyDomain", "AgencyTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -123,10 +154,11 @@ let package = Package(
         .testTarget(
             name: "AgencyCLITests",
             dependencies: [
-                "AgencyAPI", "AgencyCLI", "AgencyHTTP", "AgencyStorage", "AgencyDomain", "AgencyTestSupport",
+                "AgencyAPI", "AgencyCLI", "AgencyHTTP", "AgencyOutbound", "AgencyWorkers", "AgencyStorage", "AgencyDomain", "AgencyTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
     ]

@@ -1,8 +1,8 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
+import NIOHTTP1
 
 /// Everything a command touches outside itself: where it writes, what environment it reads,
 /// and how it reaches the service. Tests pass their own to capture output and route HTTP in-process.
@@ -26,7 +26,7 @@ public struct CLIContext: Sendable {
     /// The real terminal, process environment and network.
     public static var live: CLIContext {
         CLIContext(
-            write: { print($0) }, environment: ProcessInfo.processInfo.environment, transport: URLSessionTransport(),
+            write: { print($0) }, environment: ProcessInfo.processInfo.environment, transport: AsyncHTTPTransport(),
             confirm: isatty(STDIN_FILENO) == 1 ? Self.askOnTerminal : nil
         )
     }
@@ -54,25 +54,24 @@ public protocol HTTPTransport: Sendable {
     func send(method: String, url: String, headers: [String: String], body: Data?) async throws -> (status: Int, headers: [String: String], body: Data)
 }
 
-/// The production transport, over Foundation's URLSession.
-struct URLSessionTransport: HTTPTransport {
+/// The production transport: AsyncHTTPClient, the HTTP client the service uses for its own calls
+/// out. The CLI calls only the service it is pointed at (often on loopback), so no address policy
+/// applies; the process-wide client needs no shutdown.
+struct AsyncHTTPTransport: HTTPTransport {
     func send(method: String, url: String, headers: [String: String], body: Data?) async throws -> (status: Int, headers: [String: String], body: Data) {
-        guard let target = URL(string: url) else { throw CLIError("'\(url)' is not a valid service URL.") }
-        var request = URLRequest(url: target)
-        request.httpMethod = method
-        request.httpBody = body
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        return try await withCheckedThrowingContinuation { continuation in
-            URLSession.shared.dataTask(with: request) { data, response, error in
-                if let error {
-                    continuation.resume(throwing: CLIError("Cannot reach the service at \(url): \(error.localizedDescription)"))
-                } else {
-                    let response = response as? HTTPURLResponse
-                    var replyHeaders: [String: String] = [:]
-                    for case let (name as String, value as String) in response?.allHeaderFields ?? [:] { replyHeaders[name.lowercased()] = value }
-                    continuation.resume(returning: (response?.statusCode ?? 0, replyHeaders, data ?? Data()))
-                }
-            }.resume()
+        var request = HTTPClientRequest(url: url)
+        request.method = HTTPMethod(rawValue: method)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(600))
+            // Replies can be whole exports and bundles; 256 MiB is far above any the service sends.
+            let data = try await response.body.collect(upTo: 256 * 1024 * 1024)
+            var replyHeaders: [String: String] = [:]
+            for header in response.headers { replyHeaders[header.name.lowercased()] = header.value }
+            return (Int(response.status.code), replyHeaders, Data(data.readableBytesView))
+        } catch {
+            throw CLIError("Cannot reach the service at \(url): \(error).")
         }
     }
 }

@@ -43,11 +43,16 @@ public enum BrevoRequests {
         return items.compactMap { $0.objectValue?["name"]?.stringValue }
     }
 
-    /// Brevo's error text (`{"code", "message"}`), or the start of the body when it is not that shape.
+    /// Brevo's error text when the body is Brevo's error shape (`{"code": "…", "message": "…"}`), at
+    /// most 200 characters; empty for any other body. A base URL can point anywhere, so the bytes of an
+    /// arbitrary reply are never passed on (not to a reply, a stored failure or a log).
     public static func message(from body: [UInt8]) -> String {
-        let text = String(decoding: body.prefix(2_000), as: UTF8.self)
-        if let reply = try? JSONValue.parse(text), let message = reply.objectValue?["message"]?.stringValue { return message }
-        return String(text.prefix(300))
+        guard body.count <= 64 * 1024, let text = String(validating: body, as: UTF8.self), let reply = try? JSONValue.parse(text),
+              let fields = reply.objectValue, let code = fields["code"]?.stringValue, let message = fields["message"]?.stringValue
+        else { return "" }
+        _ = code
+        let said = message
+        return ControlCharacters.contains(said) ? "" : String(said.prefix(200))
     }
 
     static func headers(apiKey: String, json: Bool) -> [String: String] {

@@ -227,6 +227,21 @@ public struct SyncConnectionDraft: Equatable, Sendable {
         }
     }
 
+    /// The mapping a request asks for, with the names added: first and last name go to their default
+    /// attributes unless the request maps them elsewhere or leaves one out with an empty attribute
+    /// (`{"field": "last_name", "attribute": ""}`); mapping a custom field adds it to what is sent. An
+    /// empty list sends the address alone. The names go after the request's pairs, so that an error
+    /// about `fields[i]` names the pair the request has at `i`. The one place the default is applied:
+    /// to a mapping given in a request, never to a stored one.
+    public static func requestedFields(_ pairs: [SyncFieldPair], provider: SyncProvider) -> [SyncFieldPair] {
+        guard !pairs.isEmpty else { return [] }
+        var fields = pairs
+        for name in defaultFields(provider) where !pairs.contains(where: { $0.field == name.field || $0.attribute == name.attribute }) {
+            fields.append(name)
+        }
+        return fields.filter { !($0.attribute.isEmpty && ["first_name", "last_name"].contains($0.field)) }
+    }
+
     /// An http(s) URL without credentials in it. Brevo's defaults to its public API.
     static func endpoint(_ value: String?, provider: SyncProvider) throws -> String {
         let field = provider == .brevo ? "base_url" : "url"
@@ -235,6 +250,12 @@ public struct SyncConnectionDraft: Equatable, Sendable {
               parsed.user == nil, parsed.password == nil, text.count <= 2_000, !ControlCharacters.contains(text)
         else {
             throw DomainError.invalid(field: field, message: "'\(field)' must be an http or https URL without a user or password in it.")
+        }
+        // Brevo's paths are appended to the base URL: a query or fragment in it would pick another path.
+        if provider == .brevo, parsed.query != nil || parsed.fragment != nil || text.contains("?") || text.contains("#") {
+            throw DomainError.invalid(
+                field: field, message: "'base_url' is a scheme, a host and optionally a port and a path prefix, without a query (?) or fragment (#)."
+            )
         }
         if provider == .brevo, text.hasSuffix("/") { text.removeLast() }
         return text

@@ -1,5 +1,6 @@
 import AgencyDomain
 import AgencyStorage
+import AgencyWorkers
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -22,7 +23,7 @@ public func buildApplication(
     database: AppDatabase, settings: ServiceSettings, address: ServerAddress, limits: ServerLimits = ServerLimits(),
     metrics: ServiceMetrics? = nil, metricsAddress: ServerAddress? = nil, sync: SyncSettings = .ephemeral(), logger: Logger
 ) -> some ApplicationProtocol {
-    var services: [any Service] = [WebhookDeliverer(database: database, logger: logger)]
+    var services: [any Service] = [WebhookDeliverer(database: database, outbound: sync.outbound, logger: logger)]
     services.append(ContactSyncWorker(database: database, settings: sync, logger: logger))
     if let metrics, let metricsAddress {
         services.append(Application(
@@ -90,7 +91,7 @@ public func buildRouter(
     UsersController(database: database).addRoutes(to: accountAPI)
     FieldOptionsController(database: database).addRoutes(to: accountAPI)
     ReportsController(database: database).addRoutes(to: accountAPI)
-    WebhooksController(database: database).addRoutes(to: accountAPI)
+    WebhooksController(database: database, outbound: sync.outbound).addRoutes(to: accountAPI)
     SendsController(database: database).addRoutes(to: accountAPI)
     AssetsController(database: database).addRoutes(to: accountAPI)
     ContactDataController(database: database).addRoutes(to: accountAPI)

@@ -1,6 +1,7 @@
 import AgencyAPI
 import AgencyDomain
 import AgencyStorage
+import AgencyWorkers
 import Foundation
 import HTTPTypes
 import Hummingbird

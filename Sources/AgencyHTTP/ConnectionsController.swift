@@ -1,6 +1,7 @@
 import AgencyAPI
 import AgencyDomain
 import AgencyStorage
+import AgencyWorkers
 import Foundation
 import Hummingbird
 
@@ -29,11 +30,13 @@ struct ConnectionsController {
         let body = try await request.decodeJSON(ConnectionRequest.self)
         let draft = try SyncConnectionDraft(
             name: body.name, provider: body.provider, direction: body.direction, endpoint: body.provider == SyncProvider.brevo.rawValue ? body.base_url : body.url,
-            lists: body.lists.map(Self.lists), fields: body.fields.map(Self.fields), intervalMinutes: body.interval_minutes, dailyBudget: body.daily_budget
+            lists: body.lists.map(Self.lists), fields: body.fields.map { Self.fields($0, provider: body.provider) }, intervalMinutes: body.interval_minutes,
+            dailyBudget: body.daily_budget
         )
         let credentials = try body.credentials.map { try SyncCredentials.validated(Self.credentials($0), for: draft.provider) }
         // Owner first: another agency learns nothing, not even whether the remote accepts the key.
         _ = try await database.account(id: accountID, agencyID: agencyID)
+        try await sync.outbound.checkBeforeSaving(draft.endpoint, field: Self.endpointField(draft.provider))
         if let credentials {
             try await engine.checkRemoteAttributes(provider: draft.provider, endpoint: draft.endpoint, credentials: credentials, fields: draft.fields)
         }
@@ -68,7 +71,7 @@ struct ConnectionsController {
         let endpoint = current.provider == .brevo ? body.base_url : body.url
         let draft = try SyncConnectionDraft(
             name: body.name ?? current.name, provider: current.provider.rawValue, direction: body.direction ?? current.direction.rawValue,
-            endpoint: endpoint ?? current.endpoint, lists: body.lists.map(Self.lists) ?? current.lists, fields: body.fields.map(Self.fields) ?? current.fields,
+            endpoint: endpoint ?? current.endpoint, lists: body.lists.map(Self.lists) ?? current.lists, fields: body.fields.map { Self.fields($0, provider: current.provider.rawValue) } ?? current.fields,
             intervalMinutes: body.interval_minutes ?? current.intervalMinutes, dailyBudget: body.daily_budget ?? current.dailyBudget
         )
         let credentials = try body.credentials.map { try SyncCredentials.validated(Self.credentials($0), for: current.provider) }
@@ -78,8 +81,18 @@ struct ConnectionsController {
                 message: "Connection \(current.id) is enabled: disable it first (PATCH {\"enabled\": false}), then change its credentials, URL or list mapping."
             )
         }
+        if draft.endpoint != current.endpoint {
+            // The stored key or secret never goes to a URL it was not given for.
+            guard credentials != nil else {
+                throw DomainError.conflict(
+                    code: "credentials_required",
+                    message: "Changing '\(Self.endpointField(current.provider))' needs the connection's credentials again in the same request; the stored ones are never sent to a new URL."
+                )
+            }
+            try await sync.outbound.checkBeforeSaving(draft.endpoint, field: Self.endpointField(current.provider))
+        }
         if credentials != nil || draft.fields != current.fields {
-            // The credentials that will be used: the new ones, or the stored ones.
+            // The credentials that will be used: the new ones, or the stored ones (only ever for the stored URL).
             let stored = try await database.connectionSecrets(id: current.id).credentials.flatMap { sync.cipher.openCredentials($0, binding: current.id) }
             if let using = credentials ?? stored {
                 try await engine.checkRemoteAttributes(provider: current.provider, endpoint: draft.endpoint, credentials: using, fields: draft.fields)
@@ -157,12 +170,20 @@ struct ConnectionsController {
         )
     }
 
+    /// The request field a provider's URL comes from.
+    static func endpointField(_ provider: SyncProvider) -> String {
+        provider == .brevo ? "base_url" : "url"
+    }
+
     static func lists(_ pairs: [ListPairBody]) -> [SyncListPair] {
         pairs.map { SyncListPair(listID: $0.list_id.value, remoteList: $0.remote_list.value) }
     }
 
-    static func fields(_ pairs: [FieldPairBody]) -> [SyncFieldPair] {
-        pairs.map { SyncFieldPair(field: $0.field, attribute: $0.attribute) }
+    /// The mapping as asked, with the names' defaults (`SyncConnectionDraft.requestedFields`).
+    static func fields(_ pairs: [FieldPairBody], provider: String?) -> [SyncFieldPair] {
+        let asked = pairs.map { SyncFieldPair(field: $0.field, attribute: $0.attribute) }
+        guard let provider = provider.flatMap(SyncProvider.init(rawValue:)) else { return asked }
+        return SyncConnectionDraft.requestedFields(asked, provider: provider)
     }
 
     static func credentials(_ body: ConnectionCredentialsBody) -> SyncCredentials {

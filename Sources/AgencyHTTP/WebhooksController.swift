@@ -1,11 +1,14 @@
 import AgencyDomain
+import AgencyOutbound
 import AgencyStorage
+import AgencyWorkers
 import Hummingbird
 
 /// v3's `/webhooks`: `{"webhook": {"name", "url", "events", "sources"}}`, ids as strings, and
 /// `/webhook/events` listing the events this service reports. Deliveries: `WebhookDeliverer`.
 struct WebhooksController {
     let database: AppDatabase
+    let outbound: OutboundClient
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("webhooks", use: create)
@@ -62,11 +65,14 @@ struct WebhooksController {
                 return name
             }
         }
-        return try WebhookDraft(
+        let draft = try WebhookDraft(
             name: try V3Input.text(fields["name"], field: "webhook.name") ?? current?.name,
             url: try V3Input.text(fields["url"], field: "webhook.url") ?? current?.url,
             events: try names("events") ?? current?.events, sources: try names("sources") ?? current?.sources
         )
+        // A URL that points into the host's network is refused when it is saved, naming the rule.
+        if draft.url != current?.url { try await outbound.checkBeforeSaving(draft.url, field: "webhook.url") }
+        return draft
     }
 
     static func body(_ webhook: Webhook) -> JSONValue {

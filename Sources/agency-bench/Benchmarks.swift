@@ -13,7 +13,9 @@ struct BenchOptions {
     /// Section 9: concurrent tasks sending wrong sign-ins, and legitimate sign-ins timed per case.
     var floodTasks: Int
     var signIns: Int
-    /// Which of sections 2...9 to run (`--only 2,4`); the sandbox of section 1 is always built.
+    /// Contacts subscribed in section 10: each is one delivery to each of its 20 receivers.
+    var outboundContacts: Int = 200
+    /// Which of sections 2...10 to run (`--only 2,4`); the sandbox of section 1 is always built.
     var sections: Set<Int>
 }
 
@@ -55,6 +57,7 @@ struct Benchmarks {
         if options.sections.contains(7) { try await contacts(database, raw, agencyID: agencyID) }
         if options.sections.contains(8) { try await contactSync(database, agencyID: agencyID) }
         if options.sections.contains(9) { try await signInFlood(database, agencyID: agencyID) }
+        if options.sections.contains(10) { try await outboundIsolation(database, agencyID: agencyID) }
     }
 
     /// 2. Snapshot and provisioning against copying the same rows with INSERT … SELECT.

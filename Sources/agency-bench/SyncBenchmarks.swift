@@ -1,6 +1,8 @@
 import AgencyDomain
 import AgencyHTTP
+import AgencyOutbound
 import AgencyStorage
+import AgencyWorkers
 import Foundation
 import GRDB
 import Hummingbird
@@ -24,7 +26,9 @@ extension Benchmarks {
         defer { serving.cancel() }
         try await Task.sleep(for: .milliseconds(500))
 
-        let settings = SyncSettings(cipher: .random(), policy: SyncRetryPolicy(requestTimeout: 5))
+        // The receiver is on loopback, which the service refuses unless allowed, as `--allow-outbound 127.0.0.1/32` does.
+        let outbound = OutboundClient(policy: OutboundPolicy(allowed: [IPNetwork("127.0.0.1/32")!]))
+        let settings = SyncSettings(cipher: .random(), outbound: outbound, policy: SyncRetryPolicy(requestTimeout: 5))
         var logger = Logger(label: "bench-sync")
         logger.logLevel = .warning
         let engine = ContactSyncEngine(database: database, settings: settings, logger: logger)
@@ -83,5 +87,6 @@ extension Benchmarks {
         print("")
         try await database.deleteAccount(id: with, agencyID: agencyID)
         try await database.deleteAccount(id: without, agencyID: agencyID)
+        await outbound.shutdown()
     }
 }

@@ -18,7 +18,8 @@ let options = BenchOptions(
     wrkSeconds: Int(value(after: "--wrk-seconds") ?? "") ?? 10,
     floodTasks: Int(value(after: "--flood-tasks") ?? "") ?? 32,
     signIns: Int(value(after: "--sign-ins") ?? "") ?? 20,
-    sections: Set((value(after: "--only") ?? "2,3,4,5,6,7,8,9").split(separator: ",").compactMap { Int($0) })
+    outboundContacts: Int(value(after: "--outbound-contacts") ?? "") ?? 200,
+    sections: Set((value(after: "--only") ?? "2,3,4,5,6,7,8,9,10").split(separator: ",").compactMap { Int($0) })
 )
 // Section 5 drives `agency serve` with wrk and curl: say so before minutes of other sections, not after.
 let missing = options.sections.contains(5) ? ["wrk", "curl"].filter { !onPath($0) } : []

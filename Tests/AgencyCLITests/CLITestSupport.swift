@@ -52,7 +52,7 @@ struct CLIHarness {
         confirm: (@Sendable (String) -> Bool)? = nil, settings: ServiceSettings = ServiceSettings(publicURL: "https://cli.test", bcryptCost: 10),
         _ body: @Sendable (_ run: @Sendable ([String], [String: String]) async throws -> String) async throws -> T
     ) async throws -> T {
-        let router = buildRouter(database: database, settings: settings)
+        let router = buildRouter(database: database, settings: settings, sync: .ephemeral(outbound: .loopbackForTests))
         let token = agencyToken
         return try await Application(router: router).test(.router) { client in
             try await body { arguments, environment in

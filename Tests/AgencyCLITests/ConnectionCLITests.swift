@@ -25,7 +25,8 @@ struct ConnectionCLITests {
             #expect(try await run(["connection", "list", "1"], [:]) == "connection 1 'CRM' (webhook, outbound, disabled)")
             let shown = try JSONSerialization.jsonObject(with: Data(try await run(["connection", "show", "1", "1", "--json"], [:]).utf8)) as? [String: Any]
             #expect(shown?["has_credentials"] as? Bool == true)
-            #expect(shown?["fields"] as? [[String: String]] == [["attribute": "given_name", "field": "first_name"]])
+            // The last name goes by default beside the mapped first name.
+            #expect(shown?["fields"] as? [[String: String]] == [["attribute": "given_name", "field": "first_name"], ["attribute": "last_name", "field": "last_name"]])
 
             let moved = try await run(["connection", "update", "1", "1", "--list", "2=news", "--enable"], [:])
             #expect(moved.hasPrefix("Updated connection 1 'CRM' (webhook, outbound, enabled)"))

@@ -2,6 +2,7 @@ import AgencyAPI
 import AgencyDomain
 import AgencyHTTP
 import AgencyStorage
+import AgencyWorkers
 import Foundation
 import Testing
 
@@ -16,7 +17,11 @@ struct ContactSyncDeliveryTests {
         let created = try await api.createConnection(account: account, agency: fixture.agency, [
             "name": "Brevo", "provider": "brevo", "base_url": base, "credentials": ["api_key": "xkeysib-test-key"], "daily_budget": budget,
             "lists": [["list_id": "2", "remote_list": "17"]],
-            "fields": [["field": "first_name", "attribute": "FIRSTNAME"], ["field": "phone", "attribute": "SMS"], ["field": "2", "attribute": "GOAL"]],
+            // The last name is left out on purpose (an empty attribute): otherwise it goes by default.
+            "fields": [
+                ["field": "first_name", "attribute": "FIRSTNAME"], ["field": "phone", "attribute": "SMS"], ["field": "2", "attribute": "GOAL"],
+                ["field": "last_name", "attribute": ""],
+            ],
         ])
         return (account, token, try created.decode(ConnectionBody.self).id)
     }

@@ -2,6 +2,7 @@ import AgencyAPI
 import AgencyDomain
 import AgencyHTTP
 import AgencyStorage
+import AgencyWorkers
 import Foundation
 import Logging
 import Testing

@@ -1,6 +1,8 @@
 import AgencyDomain
 import AgencyHTTP
+import AgencyOutbound
 import AgencyStorage
+import AgencyWorkers
 import ArgumentParser
 import Foundation
 import Logging
@@ -51,6 +53,19 @@ struct Serve: AgencyRunnable {
     var secretKeyFile: String?
     @Option(name: .customLong("dns-resolver"), help: "DNS server (IP[:port]) that custom domains' TXT records are checked with (default: the first nameserver of /etc/resolv.conf).")
     var dnsResolver: String?
+    @Option(
+        name: .customLong("allow-outbound"),
+        help: ArgumentHelp(
+            "Let webhooks and sync connections call this address block (CIDR, e.g. 10.0.0.0/8 or 127.0.0.1/32; repeatable).",
+            discussion: "By default the service never calls loopback, private (RFC 1918), carrier-grade NAT, unique-local, link-local (cloud metadata), multicast, unspecified or broadcast addresses on its users' behalf.",
+            valueName: "CIDR"
+        )
+    )
+    var allowOutbound: [String] = []
+    @Option(name: .customLong("outbound-connect-timeout"), help: "Seconds a webhook or sync call may take to connect (1...5).")
+    var outboundConnectTimeout = 5
+    @Option(name: .customLong("outbound-timeout"), help: "Seconds a whole webhook or sync call may take, answer included (1...15).")
+    var outboundTimeout = 15
     @Option(name: .customLong("sync-retry-base-ms"), help: .hidden) var syncRetryBaseMilliseconds = 1_000
     @Option(name: .customLong("sync-poll-ms"), help: .hidden) var syncPollMilliseconds = 1_000
     @Option(name: .customLong("sync-timeout-ms"), help: .hidden) var syncTimeoutMilliseconds = 15_000
@@ -74,6 +89,12 @@ struct Serve: AgencyRunnable {
         }
         if let dnsResolver, !ServiceSettings.isResolverAddress(dnsResolver) {
             throw ValidationError("--dns-resolver is an IP address with an optional port, e.g. 127.0.0.1:5353 or [::1]:53.")
+        }
+        for block in allowOutbound where IPNetwork(block) == nil {
+            throw ValidationError("--allow-outbound takes an address block such as 10.0.0.0/8 or 127.0.0.1/32; '\(block)' is not one.")
+        }
+        guard (1...5).contains(outboundConnectTimeout), (1...15).contains(outboundTimeout) else {
+            throw ValidationError("--outbound-connect-timeout is 1 to 5 seconds and --outbound-timeout 1 to 15 seconds.")
         }
         if let metricsPort {
             guard (1...65535).contains(metricsPort), metricsPort != port else { throw ValidationError("--metrics-port must be between 1 and 65535 and differ from --port.") }
@@ -99,8 +120,13 @@ struct Serve: AgencyRunnable {
         )
         let keyPath = secretKeyFile ?? SecretKeyFile.defaultPath(forDatabase: opened.path)
         let (cipher, keyCreated) = try SecretKeyFile.loadOrCreate(at: keyPath)
+        let outbound = OutboundClient(
+            policy: OutboundPolicy(allowed: allowOutbound.compactMap(IPNetwork.init)),
+            settings: OutboundSettings(connectTimeout: .seconds(outboundConnectTimeout), requestTimeout: .seconds(outboundTimeout)),
+            logger: logger
+        )
         let sync = SyncSettings(
-            cipher: cipher,
+            cipher: cipher, outbound: outbound,
             policy: SyncRetryPolicy(baseDelay: Double(syncRetryBaseMilliseconds) / 1_000, requestTimeout: Double(syncTimeoutMilliseconds) / 1_000),
             pollInterval: .milliseconds(syncPollMilliseconds)
         )
@@ -114,7 +140,14 @@ struct Serve: AgencyRunnable {
         logger.info("Serving http://\(host):\(port) from the database \(opened.path)\(opened.isNew ? " (a new file)" : "").")
         logger.info("The dashboard is at \(settings.publicURL)/ (sign in with the agency token); clients sign in at \(settings.loginURL).")
         do {
-            try await app.runService()
+            do {
+                try await app.runService()
+            } catch {
+                await outbound.shutdown()
+                throw error
+            }
+            // Pooled connections and the egress guard close with the service.
+            await outbound.shutdown()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             // Taken between the check and the start, which is rare: which of the two is not known here.
             throw CLIError("Port \(port) (--port) or the metrics port (--metrics-port) on \(host) was taken as the service started; stop what took it or choose another.")

@@ -1,6 +1,8 @@
 import AgencyDomain
 import AgencyHTTP
+import AgencyTestSupport
 import AgencyStorage
+import AgencyWorkers
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -18,7 +20,7 @@ struct SyncFixture: Sendable {
 
     init(policy: SyncRetryPolicy = SyncFixture.policy) async throws {
         service = try await TestService()
-        sync = SyncSettings(cipher: .random(), policy: policy, pollInterval: .milliseconds(20))
+        sync = SyncSettings(cipher: .random(), outbound: .loopbackForTests, policy: policy, pollInterval: .milliseconds(20))
         engine = ContactSyncEngine(database: service.database, settings: sync, logger: Logger(label: "sync-test"))
     }
 

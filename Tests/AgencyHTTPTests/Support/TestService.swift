@@ -32,7 +32,7 @@ struct TestService: Sendable {
 
     /// A router over this service's database, as `agency serve` builds it.
     func router() -> Router<AppRequestContext> {
-        buildRouter(database: database, settings: Self.settings)
+        buildRouter(database: database, settings: Self.settings, sync: .ephemeral(outbound: .loopbackForTests))
     }
 
     /// Runs `body` against the router, without a socket.

@@ -1,4 +1,5 @@
 import AgencyDomain
+import AgencyOutbound
 import AgencyStorage
 import Foundation
 import Logging
@@ -27,25 +28,35 @@ public struct ContactSyncEngine: Sendable {
         case paused
     }
 
-    /// One pass over every connection with changes waiting; answers how many contacts were delivered.
+    /// One pass over every connection with changes waiting, the connections side by side (a slow
+    /// remote holds up only its own connection); answers how many contacts were delivered.
     @discardableResult
-    public func deliverDue(now: @Sendable () -> Date = { Date() }, perConnection: Int = 500) async throws -> Int {
+    public func deliverDue(now: @escaping @Sendable () -> Date = { Date() }, perConnection: Int = 500) async throws -> Int {
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for connection in try await database.dueSyncConnections(now: now()) {
+                group.addTask { try await deliverOutbox(of: connection, now: now, perConnection: perConnection) }
+            }
+            return try await group.reduce(0, +)
+        }
+    }
+
+    /// Delivers one connection's waiting changes, in order, until its outbox is empty, `perConnection`
+    /// contacts were sent, or it pauses; answers how many were delivered.
+    public func deliverOutbox(of connection: SyncConnection, now: @Sendable () -> Date = { Date() }, perConnection: Int = 500) async throws -> Int {
+        guard let credentials = try await openCredentials(connection) else { return 0 }
         var delivered = 0
-        for connection in try await database.dueSyncConnections(now: now()) {
-            guard let credentials = try await openCredentials(connection) else { continue }
-            var left = perConnection
-            pass: while left > 0 {
-                let batch = try await database.pendingSyncContacts(connectionID: connection.id, limit: min(left, 100))
-                if batch.isEmpty { break }
-                for pending in batch {
-                    left -= 1
-                    let (step, _) = try await deliver(
-                        connection, credentials: credentials, contactID: pending.contactID, upTo: pending.upTo,
-                        eventID: "evt_\(connection.id)_\(pending.upTo)", now: now()
-                    )
-                    if case .delivered = step { delivered += 1 }
-                    if step == .paused { break pass }
-                }
+        var left = perConnection
+        pass: while left > 0 {
+            let batch = try await database.pendingSyncContacts(connectionID: connection.id, limit: min(left, 100))
+            if batch.isEmpty { break }
+            for pending in batch {
+                left -= 1
+                let (step, _) = try await deliver(
+                    connection, credentials: credentials, contactID: pending.contactID, upTo: pending.upTo,
+                    eventID: "evt_\(connection.id)_\(pending.upTo)", now: now()
+                )
+                if case .delivered = step { delivered += 1 }
+                if step == .paused { break pass }
             }
         }
         return delivered
@@ -108,7 +119,14 @@ public struct ContactSyncEngine: Sendable {
         let outcome: SyncOutcome
         do {
             let response = try await settings.transport.send(request, timeout: settings.policy.requestTimeout)
-            outcome = SyncOutcome.classify(status: response.status, retryAfter: response.headers["retry-after"], message: BrevoRequests.message(from: response.body))
+            // Only Brevo's own error fields are kept; a webhook receiver's body is never read back.
+            let message = connection.provider == .brevo ? BrevoRequests.message(from: response.body) : ""
+            outcome = SyncOutcome.classify(status: response.status, retryAfter: response.headers["retry-after"], message: message)
+        } catch let refused as OutboundRefused {
+            // The address changed since it was saved, or a rule changed: a failure naming the rule, retried later.
+            outcome = .unreachable("refused: \(refused.message)")
+        } catch let failure as OutboundFailure {
+            outcome = .unreachable(failure.description)
         } catch {
             // What is kept names the failure, never the request, which holds a contact's data.
             outcome = .unreachable("no answer (\(String(describing: type(of: error))))")
@@ -133,7 +151,8 @@ public struct ContactSyncEngine: Sendable {
             try await pause(connection, error: message, retryAfter: nil, now: answeredAt)
             return (.paused, true)
         case .rateLimited(let retryAfter):
-            try await pause(connection, error: "HTTP 429: rate limited", retryAfter: retryAfter, now: answeredAt)
+            // Waiting what the remote asked is not a failure: it neither grows nor resets the backoff.
+            try await pause(connection, error: "HTTP 429: rate limited", retryAfter: retryAfter, now: answeredAt, countsAsFailure: retryAfter == nil)
             return (.paused, true)
         case .unreachable(let message), .unauthorized(let message):
             try await pause(connection, error: message, retryAfter: nil, now: answeredAt)
@@ -142,10 +161,10 @@ public struct ContactSyncEngine: Sendable {
     }
 
     /// Pauses the connection: for the remote's `Retry-After`, or the backoff after its failures in a row.
-    func pause(_ connection: SyncConnection, error: String, retryAfter: TimeInterval?, now: Date) async throws {
+    func pause(_ connection: SyncConnection, error: String, retryAfter: TimeInterval?, now: Date, countsAsFailure: Bool = true) async throws {
         let failures = try await database.syncFailuresInRow(connectionID: connection.id) + 1
         let delay = settings.policy.pause(retryAfter: retryAfter, failures: failures)
-        try await database.pauseSyncConnection(id: connection.id, until: now.addingTimeInterval(delay), error: error, countsAsFailure: true)
+        try await database.pauseSyncConnection(id: connection.id, until: now.addingTimeInterval(delay), error: error, countsAsFailure: countsAsFailure)
         logger.info("contact sync paused", metadata: ["connection": "\(connection.id)", "seconds": "\(delay)", "reason": "\(error)"])
     }
 
@@ -169,17 +188,27 @@ public struct ContactSyncEngine: Sendable {
         guard provider == .brevo, !fields.isEmpty else { return }
         let response: SyncResponse
         do {
+            try await settings.outbound.check(url: endpoint)
+        } catch let refused as OutboundRefused where !refused.unresolved {
+            throw refused.domainError(field: "base_url")
+        } catch {}
+        do {
             // Asked inside a request: at most 5 s, so that a remote that does not answer does not hold the caller.
             response = try await settings.transport.send(
                 BrevoRequests.attributes(baseURL: endpoint, apiKey: credentials.apiKey ?? ""), timeout: min(settings.policy.requestTimeout, 5)
             )
+        } catch let refused as OutboundRefused {
+            throw refused.domainError(field: "base_url")
         } catch {
+            // One message whatever went wrong: a closed port and a silent one look the same from outside.
             throw DomainError.unprocessable(code: "remote_unreachable", message: "Brevo did not answer at \(endpoint), so the field mapping could not be checked; nothing was saved.")
         }
         guard (200..<300).contains(response.status), let names = BrevoRequests.attributeNames(from: response.body) else {
             let code = [401, 403].contains(response.status) ? "remote_unauthorized" : "remote_refused"
+            // Brevo's own error fields at most: never the bytes of whatever answered at that address.
+            let said = BrevoRequests.message(from: response.body)
             throw DomainError.unprocessable(
-                code: code, message: "Brevo answered HTTP \(response.status) (\(BrevoRequests.message(from: response.body))) when asked for its attributes; nothing was saved."
+                code: code, message: "Brevo answered HTTP \(response.status)\(said.isEmpty ? "" : " (\(said))") when asked for its attributes; nothing was saved."
             )
         }
         let known = Set(names)
