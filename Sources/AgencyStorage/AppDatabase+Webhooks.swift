@@ -62,22 +62,28 @@ extension AppDatabase {
         }
     }
 
-    /// Deliveries due at `now`, oldest first, with what their request bodies need.
-    public func dueWebhookDeliveries(now: Date, limit: Int = 100) async throws -> [WebhookDelivery] {
+    /// Deliveries due at `now`, oldest first, with what their request bodies need: at most `perWebhook`
+    /// of each webhook's, so that one webhook's backlog (a receiver that hangs while hundreds of events
+    /// wait for it) cannot fill the poll and hold back every other webhook's deliveries.
+    public func dueWebhookDeliveries(now: Date, perWebhook: Int = 10, limit: Int = 1_000) async throws -> [WebhookDelivery] {
         try await writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT d.id, d.account_id, w.url, d.event, d.created_at, d.attempts, d.contact_id, d.subject_id, d.link,
                            c.email, c.first_name, c.last_name, c.phone, c.created_at, c.updated_at, t.name
-                    FROM webhook_deliveries d
+                    FROM (
+                        SELECT *, row_number() OVER (PARTITION BY account_id, webhook_id ORDER BY next_attempt_at, id) AS place
+                        FROM webhook_deliveries
+                        WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
+                    ) d
                     JOIN webhooks w ON w.account_id = d.account_id AND w.id = d.webhook_id
                     LEFT JOIN contacts c ON c.account_id = d.account_id AND c.id = d.contact_id
                     LEFT JOIN assets t ON d.event LIKE 'contact_tag_%' AND t.account_id = d.account_id AND t.kind = 'tag' AND t.id = d.subject_id
-                    WHERE d.delivered_at IS NULL AND d.failed_at IS NULL AND d.next_attempt_at <= ?
+                    WHERE d.place <= ?
                     ORDER BY d.next_attempt_at, d.id LIMIT ?
                     """,
-                arguments: [Timestamp.string(from: now), limit]
+                arguments: [Timestamp.string(from: now), perWebhook, limit]
             ).map { row in
                 let contactID: Int64? = row[6]
                 let email: String? = row[9]

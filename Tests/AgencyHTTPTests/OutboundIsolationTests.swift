@@ -96,7 +96,8 @@ struct OutboundIsolationTests {
     }
 
     /// A tarpit (accepts, never answers) and a dropper (accepts, closes) cost their own queues one
-    /// deadline; another tenant's webhook and sync connection deliver within 2 s meanwhile. (The CPU a
+    /// deadline; another tenant's webhook and sync connection deliver within 2 s meanwhile, even behind
+    /// a backlog of 100 events each on the hung queues. (The CPU a
     /// held tarpit costs is measured on the deployed binary, alone in its process: `OutboundIdleTests`.)
     @Test func aHungOrDroppingReceiverDelaysOnlyItsOwnQueue() async throws {
         let tarpit = try await RawListener(.tarpit)
@@ -133,7 +134,9 @@ struct OutboundIsolationTests {
                     ])
                     #expect(made.status == .created, "\(made.text)")
                 }
-                for index in 1...5 { _ = try await api.subscribedContact("member\(index)@example.com", apiToken: hostileToken) }
+                // A backlog larger than one poll's worth of deliveries: the other tenant's event, made
+                // after all of them, must not wait behind the hung queue's.
+                for index in 1...100 { _ = try await api.subscribedContact("member\(index)@example.com", apiToken: hostileToken) }
 
                 let (victim, victimToken) = try await api.fitnessSandbox(agency: service.agencyB)
                 _ = try await api.request(.post, "/api/3/webhooks", apiToken: victimToken, json: ["webhook": ["name": "Fine", "url": receiverURL + "/hook", "events": ["subscribe"]]])
