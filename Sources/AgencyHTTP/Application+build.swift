@@ -61,7 +61,7 @@ public func buildRouter(
     // Outside the error middleware, so that both see the status every reply really has.
     router.add(middleware: RequestLogMiddleware())
     if metrics { router.add(middleware: MetricsMiddleware()) }
-    router.add(middleware: ErrorMiddleware(hosts: HostBranding(database: database)))
+    router.add(middleware: ErrorMiddleware(hosts: HostBranding(database: database), sessions: (database, DashboardCookies(settings: settings))))
     let routeTable = RouteTable()
     router.add(middleware: MethodNotAllowedMiddleware(table: routeTable))
 

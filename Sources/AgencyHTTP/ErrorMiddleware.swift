@@ -1,5 +1,6 @@
 import AgencyAPI
 import AgencyDomain
+import AgencyStorage
 import Hummingbird
 import Logging
 import NIOCore
@@ -10,6 +11,8 @@ struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     /// Error pages on an agency's custom domain wear its brand, not the service's name.
     var hosts: HostBranding?
+    /// On the service's own host, a signed-in client's (or agency's) error pages wear its agency's brand.
+    var sessions: (database: AppDatabase, cookies: DashboardCookies)?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -21,12 +24,29 @@ struct ErrorMiddleware: RouterMiddleware {
             }
             // The dashboard is read by people in a browser: its errors are pages.
             if DashboardRoutes.isPagePath(request.uri.path) {
-                let brand = (try? await hosts?.brand(of: request)) ?? .service
+                let brand = await pageBrand(of: request)
                 return DashboardPages.errorPage(status: failure.status, message: failure.message, headers: failure.headers, brand: brand)
             }
             let isPerAccountAPI = request.uri.path.hasPrefix("/api/3")
             return try isPerAccountAPI ? failure.activeCampaignReply() : failure.agencyReply()
         }
+    }
+}
+
+extension ErrorMiddleware {
+    /// The brand of the custom domain the request came to, else that of the agency whose client (or
+    /// account manager) is signed in, else the service's own.
+    func pageBrand(of request: Request) async -> PageBrand {
+        if let hosts, let domain = try? await hosts.activeDomain(of: request), let branding = try? await hosts.database.branding(agencyID: domain.agencyID) {
+            return PageBrand(branding)
+        }
+        guard let sessions else { return .service }
+        for kind in [DashboardSession.Kind.client, .agency] {
+            if let session = try? await DashboardSessionMiddleware.liveSession(of: kind, in: request, database: sessions.database, cookies: sessions.cookies) {
+                return session.brand
+            }
+        }
+        return .service
     }
 }
 

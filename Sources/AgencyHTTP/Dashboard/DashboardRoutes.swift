@@ -18,9 +18,7 @@ public enum DashboardRoutes {
     static func add(
         to router: Router<AppRequestContext>, database: AppDatabase, settings: ServiceSettings, login: AccountLogin, signInGuard: SignInGuard
     ) {
-        let cookies = DashboardCookies(
-            secure: settings.publicURL.lowercased().hasPrefix("https://"), idleTimeout: settings.sessionIdleTimeout, clock: settings.clock
-        )
+        let cookies = DashboardCookies(settings: settings)
         router.get("/") { _, _ in DashboardPages.redirect(to: "/dashboard") }
         DashboardStaticFiles().addRoutes(to: router)
 

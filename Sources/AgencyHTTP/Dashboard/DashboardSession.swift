@@ -33,6 +33,17 @@ struct DashboardCookies: Sendable {
     /// The time sessions are checked against; tests set it.
     var clock: @Sendable () -> Date = { Date() }
 
+    /// The service's cookies: secure behind an https public URL, with its idle timeout and clock.
+    init(settings: ServiceSettings) {
+        self.init(secure: settings.publicURL.lowercased().hasPrefix("https://"), idleTimeout: settings.sessionIdleTimeout, clock: settings.clock)
+    }
+
+    init(secure: Bool, idleTimeout: TimeInterval = AppDatabase.dashboardSessionIdleTimeout, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.secure = secure
+        self.idleTimeout = idleTimeout
+        self.clock = clock
+    }
+
     /// The agency's session and the client's are separate cookies: an account manager who opens a
     /// sandbox with "Log in" stays signed in to the dashboard.
     static func sessionName(_ kind: DashboardSession.Kind) -> String {

@@ -111,6 +111,29 @@ struct CustomDomainSignInTests {
         }
     }
 
+    /// On the service's own host, a signed-in client's error pages wear its agency's brand, and another
+    /// agency's client (no branding set) keeps the service's.
+    @Test func aSignedInClientsErrorPagesWearItsAgencysBrand() async throws {
+        let service = try await TestService()
+        let dns = try await FakeDNSServer()
+        let (ofA, ofB) = try await Self.browse(service, dns: dns) { api, browserA, browserB in
+            let setup = try await Self.setUp(service, api, dns: dns)
+            var pages: [DashboardBrowser.Page] = []
+            for (browser, client) in [(browserA, setup.clientOfA), (browserB, setup.clientOfB)] {
+                let credentials = try #require(client.credentials)
+                _ = try await browser.get("/login")
+                let signedIn = try await browser.post("/login", ["username": credentials.username, "password": credentials.password])
+                #expect(signedIn.status == .seeOther, "\(signedIn.html)")
+                pages.append(try await browser.get("/client/no-such-page"))
+            }
+            return (pages[0], pages[1])
+        }
+        try await dns.stop()
+        #expect(ofA.status == .notFound && ofA.html.contains("Northwind Digital"), "\(ofA.html)")
+        #expect(!ofA.html.contains("Agency Snapshots"), "no service name where A's client looks")
+        #expect(ofB.status == .notFound && ofB.html.contains("Agency Snapshots") && !ofB.html.contains("Northwind"))
+    }
+
     /// The agency's own dashboard wears its brand too.
     @Test func theAgencyDashboardShowsItsBrand() async throws {
         let service = try await TestService()
