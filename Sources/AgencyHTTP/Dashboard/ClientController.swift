@@ -72,7 +72,7 @@ struct ClientController {
         return try DashboardPages.page("client-account", ClientAccountView(
             page: Self.chrome(account.name, session), account: AccountRow(account),
             username: try await database.accountUser(accountID: account.id).username,
-            counts: holdings.counts, images: holdings.images, imagesUnknown: holdings.imagesUnknown
+            counts: holdings.counts, images: holdings.images
         ))
     }
 

@@ -191,7 +191,7 @@ struct DashboardAccountsController {
         chrome.onAccounts = true
         return try DashboardPages.page("account", AccountView(
             page: chrome, account: AccountRow(account), username: try await database.accountUser(accountID: account.id).username,
-            counts: holdings.counts, images: holdings.images, imagesUnknown: holdings.imagesUnknown, sourceDigest: account.source?.digest,
+            counts: holdings.counts, images: holdings.images, sourceDigest: account.source?.digest,
             editName: name ?? account.name,
             // A sandbox stays a sandbox and a client account never becomes one: only trial and paid are offered.
             plans: account.kind == .sandbox ? [] : [AccountKind.trial, .paid].map { Choice(value: $0.rawValue, label: $0.rawValue.capitalized, selected: $0 == account.kind) },
@@ -293,12 +293,10 @@ struct DashboardAccountsController {
 }
 
 /// What an account holds, for its page and its client's: asset counts per kind, and the images
-/// its snapshot left out (the client's to-do list).
+/// its snapshot left out (the client's to-do list), which belong to the account and outlive the snapshot.
 struct AccountHoldings {
     var counts: [Count]
     var images: [ImageRow]
-    /// Made from a snapshot that has since been deleted: its list of left-out images went with it.
-    var imagesUnknown: Bool
 
     static func read(_ account: Account, database: AppDatabase) async throws -> AccountHoldings {
         var counts: [Count] = []
@@ -306,29 +304,19 @@ struct AccountHoldings {
             let (_, total) = try await database.assets(accountID: account.id, kind: kind, query: AssetQuery(page: Page(limit: 1)))
             if total > 0 { counts.append(Count(label: kind.spec.path, count: total)) }
         }
-        var images: [ImageRow] = []
-        var unknown = false
-        if let source = account.source {
-            if source.snapshotExists {
-                let snapshot = try await database.snapshot(id: source.snapshotID, agencyID: account.agencyID)
-                // Named as the account has them now ("template 2 Welcome"); one the client deleted keeps its id only.
-                var names: [String: String] = [:]
-                for image in snapshot.omitted where names["\(image.assetKind) \(image.assetID)"] == nil {
-                    let key = "\(image.assetKind) \(image.assetID)"
-                    if let kind = AssetKind(rawValue: image.assetKind), let id = Int64(image.assetID),
-                       let asset = try? await database.asset(accountID: account.id, kind: kind, id: id) {
-                        names[key] = "\(key): \(asset.name)"
-                    } else {
-                        names[key] = key
-                    }
-                }
-                images = snapshot.omitted.map {
-                    ImageRow(asset: names["\($0.assetKind) \($0.assetID)"] ?? "", location: $0.location, source: $0.source)
-                }
+        let omitted = try await database.omittedImages(accountID: account.id)
+        // Named as the account has them now ("template 2 Welcome").
+        var names: [String: String] = [:]
+        for image in omitted where names["\(image.assetKind) \(image.assetID)"] == nil {
+            let key = "\(image.assetKind) \(image.assetID)"
+            if let kind = AssetKind(rawValue: image.assetKind), let id = Int64(image.assetID),
+               let asset = try? await database.asset(accountID: account.id, kind: kind, id: id) {
+                names[key] = "\(key): \(asset.name)"
             } else {
-                unknown = true
+                names[key] = key
             }
         }
-        return AccountHoldings(counts: counts, images: images, imagesUnknown: unknown)
+        let images = omitted.map { ImageRow(asset: names["\($0.assetKind) \($0.assetID)"] ?? "", location: $0.location, source: $0.source) }
+        return AccountHoldings(counts: counts, images: images)
     }
 }

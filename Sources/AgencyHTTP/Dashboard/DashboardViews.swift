@@ -134,7 +134,6 @@ struct AccountView {
     var username: String
     var counts: [Count]
     var images: [ImageRow]
-    var imagesUnknown: Bool
     var sourceDigest: String?
     /// The rename form: the name as typed, and the plans a client account can move between.
     var editName: String
@@ -220,7 +219,6 @@ struct ClientAccountView {
     var username: String
     var counts: [Count]
     var images: [ImageRow]
-    var imagesUnknown: Bool
 }
 
 struct DiffRow {

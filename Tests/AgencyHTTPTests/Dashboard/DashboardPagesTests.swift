@@ -112,6 +112,7 @@ struct DashboardPagesTests {
 
             let account = try await browser.get("/dashboard/accounts/\(clientID)")
             #expect(account.status == .ok && account.html.contains("snapshot Fitness v1 (ID \(snapshotID))"))
+            let imagesBefore = try #require(Self.imagesSection(account.html))
             let check = try await browser.get("/dashboard/accounts/\(clientID)/check")
             #expect(check.status == .ok && check.html.contains("Every reference points inside the account."))
             #expect(check.html.contains("The client has changed nothing since its snapshot."))
@@ -130,8 +131,9 @@ struct DashboardPagesTests {
             let after = try await browser.get("/dashboard")
             #expect(after.html.contains(">Gym Berlin</a>"))
             #expect(after.html.contains("Fitness v1 <span class=\"muted\">(ID \(snapshotID))</span> <span class=\"badge\">deleted</span>"))
+            // The account keeps its to-do list of images: deleting the snapshot changes nothing in it.
             let orphan = try await browser.get("/dashboard/accounts/\(clientID)")
-            #expect(orphan.status == .ok && orphan.html.contains("its list of left-out images with it"))
+            #expect(orphan.status == .ok && Self.imagesSection(orphan.html) == imagesBefore)
 
             try await browser.get("/dashboard/accounts/\(clientID)/delete")
             let gone = try await browser.post("/dashboard/accounts/\(clientID)/delete")
@@ -140,22 +142,32 @@ struct DashboardPagesTests {
         }
     }
 
-    /// An account from a snapshot with images lists each image the client must upload.
+    /// An account from a snapshot with images lists each image the client must upload, and keeps
+    /// listing them after the snapshot is deleted: the list is the account's, not the snapshot's.
     @Test func theAccountPageListsTheImagesToUpload() async throws {
         let service = try await TestService()
         let agencyID = try #require(try await service.database.agencyID(forTokenDigest: Secrets.digest(ofToken: service.agencyA)))
         let fitness = try await service.test { api in try await api.fitnessSnapshot(agency: service.agencyA) }
         #expect(fitness.snapshot.omitted_count > 0)
-        let page = try await service.browse { browser in
+        let snapshot = try await service.database.snapshot(id: Int64(fitness.snapshotID), agencyID: agencyID)
+        let (page, after) = try await service.browse { browser in
             try await browser.signIn(agency: service.agencyA)
             let client = try await browser.addAccount("Gym", kind: "trial", snapshot: Int64(fitness.snapshotID))
-            return try await browser.get("/dashboard/accounts/\(client.firstID(after: "/dashboard/accounts/") ?? 0)")
+            let path = "/dashboard/accounts/\(client.firstID(after: "/dashboard/accounts/") ?? 0)"
+            let page = try await browser.get(path)
+            try await browser.get("/dashboard/snapshots/\(fitness.snapshotID)/delete")
+            let deleted = try await browser.post("/dashboard/snapshots/\(fitness.snapshotID)/delete")
+            #expect(deleted.status == .seeOther)
+            return (page, try await browser.get(path))
         }
-        let snapshot = try await service.database.snapshot(id: Int64(fitness.snapshotID), agencyID: agencyID)
         #expect(page.html.contains("Images to upload"))
-        let first = try #require(snapshot.omitted.first)
-        #expect(page.html.contains("<td data-label=\"Asset\">\(first.assetKind) \(first.assetID): "), "named as the account has it")
+        for image in snapshot.omitted {
+            #expect(page.html.contains("<td data-label=\"Asset\">\(image.assetKind) \(image.assetID): "), "named as the account has it")
+            #expect(page.html.contains(image.source))
+        }
         #expect(page.html.contains("templates</li>") || page.html.contains("campaigns</li>"))
+        let section = try #require(Self.imagesSection(page.html))
+        #expect(Self.imagesSection(after.html) == section, "deleting the snapshot changes nothing the account shows")
     }
 
     /// The page a missing account gets is HTML, with the status the API would give.
@@ -207,6 +219,13 @@ struct DashboardPagesTests {
         #expect(css.status == .ok && css.headers[.contentType] == "text/css; charset=utf-8" && css.html.contains("@media"))
         #expect(script.status == .ok && script.headers[.contentType] == "text/javascript; charset=utf-8" && script.html.contains("clipboard"))
         #expect(other.status == .notFound)
+    }
+
+    /// The "Images to upload" section of an account page.
+    static func imagesSection(_ html: String) -> String? {
+        guard let start = html.range(of: "<section aria-labelledby=\"images\">"),
+              let end = html.range(of: "</section>", range: start.upperBound..<html.endIndex) else { return nil }
+        return String(html[start.lowerBound..<end.upperBound])
     }
 }
 
