@@ -62,6 +62,10 @@ public final class OutboundClient: Sendable {
                 proxy: .server(host: "127.0.0.1", port: egress.port, authorization: .basic(username: "agency", password: password))
             )
             configuration.httpVersion = .http1Only
+            // A CONNECT the guard refused (403) or could not complete (502) fails the call at once; by
+            // default the pool would try again until the connect deadline, holding the queue for it.
+            // Deliveries and sync have retries with backoff of their own.
+            configuration.connectionPool.retryConnectionEstablishment = false
             return Running(client: HTTPClient(eventLoopGroup: group, configuration: configuration, backgroundActivityLogger: logger), egress: egress)
         }
     }
