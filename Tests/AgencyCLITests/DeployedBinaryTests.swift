@@ -1,3 +1,4 @@
+import AgencyTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -25,7 +26,7 @@ struct DeployedBinaryTests {
         FileManager.default.createFile(atPath: logPath, contents: nil)
         server.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         server.standardError = FileHandle.nullDevice
-        try server.run()
+        try server.runAlone()
         defer { if server.isRunning { server.terminate() } }
         let url = "http://127.0.0.1:\(port)"
         try await Self.waitUntilServing(url + "/health")
@@ -97,7 +98,7 @@ struct DeployedBinaryTests {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
-        try process.run()
+        try process.runAlone()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw TestFailure("agency \(arguments.joined(separator: " ")) failed: \(text)") }

@@ -1,4 +1,5 @@
 import AgencyStorage
+import AgencyTestSupport
 import Foundation
 import Testing
 
@@ -35,7 +36,7 @@ struct FileModeTests {
         server.arguments = ["serve", "--database", database, "--port", "\(port)", "--bcrypt-cost", "10"]
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
-        try server.run()
+        try server.runAlone()
         defer { if server.isRunning { server.terminate(); server.waitUntilExit() } }
         let url = "http://127.0.0.1:\(port)"
         try await DeployedBinaryTests.waitUntilServing(url + "/health")
@@ -84,7 +85,7 @@ struct FileModeTests {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
-        try process.run()
+        try process.runAlone()
         let deadline = Date().addingTimeInterval(60)
         while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         if process.isRunning { process.terminate() }

@@ -1,6 +1,7 @@
 import AgencyCLI
 import AgencyDomain
 import AgencyHTTP
+import AgencyTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -126,7 +127,7 @@ struct FirstHourTests {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
-        try process.run()
+        try process.runAlone()
         let started = ContinuousClock.now
         while process.isRunning {
             if ContinuousClock.now - started > .seconds(30) {

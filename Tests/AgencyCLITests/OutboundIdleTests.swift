@@ -1,3 +1,4 @@
+import AgencyTestSupport
 import Foundation
 import NIOCore
 import NIOPosix
@@ -27,7 +28,7 @@ struct OutboundIdleTests {
         server.arguments = ["serve", "--database", database, "--port", "\(port)", "--bcrypt-cost", "10", "--allow-outbound", "127.0.0.1/32", "--outbound-timeout", "15"]
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
-        try server.run()
+        try server.runAlone()
         defer {
             if server.isRunning { kill(server.processIdentifier, SIGKILL) }
             tarpit.close(promise: nil)

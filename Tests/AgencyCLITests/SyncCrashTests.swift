@@ -1,4 +1,5 @@
 import AgencyDomain
+import AgencyTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -91,7 +92,7 @@ struct SyncCrashTests {
                 ]
                 server.standardOutput = FileHandle.nullDevice
                 server.standardError = FileHandle.nullDevice
-                try server.run()
+                try server.runAlone()
                 return server
             }
             var server = try start()
