@@ -12,7 +12,8 @@ public enum HostName {
             (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
                 && label.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }
         }
-        guard host.utf8.count <= 253, labels.count >= 2, labels.allSatisfy(isLabel),
+        // The TXT record's name (`DomainVerification.recordName`) must fit DNS's 253 bytes too.
+        guard host.utf8.count <= 253 - DomainVerification.recordName(for: "").utf8.count, labels.count >= 2, labels.allSatisfy(isLabel),
               let top = labels.last, !top.allSatisfy(\.isNumber)
         else {
             throw DomainError.invalid(field: field, message: "A domain is a host name such as app.example.com: letters, digits, hyphens and dots, no port.")

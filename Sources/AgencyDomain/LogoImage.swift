@@ -44,7 +44,7 @@ public struct LogoImage: Sendable, Equatable {
                 field: field, message: "A logo is at most \(maximumDimension)×\(maximumDimension) pixels; this one is \(size.width)×\(size.height)."
             )
         }
-        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let digest = SnapshotDigest.hex(Array(SHA256.hash(data: bytes)))
         return LogoImage(format: size.format, width: size.width, height: size.height, bytes: bytes, digest: digest)
     }
 

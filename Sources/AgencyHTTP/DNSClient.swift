@@ -26,10 +26,13 @@ struct DNSClient: Sendable {
         if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
             host = String(text[text.index(after: text.startIndex)..<close])
             let rest = text[text.index(after: close)...]
-            if rest.hasPrefix(":") { guard let value = Int(rest.dropFirst()) else { throw LookupFailed(reason: "bad resolver port in \(text)") }; port = value }
+            if rest.hasPrefix(":") {
+                guard let value = Int(rest.dropFirst()), (1...65535).contains(value) else { throw LookupFailed(reason: "bad resolver port in \(text)") }
+                port = value
+            }
         } else if text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") {
             host = String(text[..<colon])
-            guard let value = Int(text[text.index(after: colon)...]) else { throw LookupFailed(reason: "bad resolver port in \(text)") }
+            guard let value = Int(text[text.index(after: colon)...]), (1...65535).contains(value) else { throw LookupFailed(reason: "bad resolver port in \(text)") }
             port = value
         }
         do {
@@ -55,15 +58,24 @@ struct DNSClient: Sendable {
         let group = MultiThreadedEventLoopGroup.singleton
         let promise = group.next().makePromise(of: DNSTXTMessage.Answer.self)
         let handler = ReplyHandler(id: id, resolver: resolver, promise: promise)
-        let channel = try await DatagramBootstrap(group: group)
-            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) } }
-            .bind(host: resolver.protocol == .inet6 ? "::" : "0.0.0.0", port: 0)
-            .get()
+        let channel: any Channel
+        do {
+            channel = try await DatagramBootstrap(group: group)
+                .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) } }
+                .bind(host: resolver.protocol == .inet6 ? "::" : "0.0.0.0", port: 0)
+                .get()
+        } catch {
+            // A promise left uncompleted is a leak NIO traps on.
+            promise.fail(error)
+            throw LookupFailed(reason: "cannot open a socket to the DNS resolver")
+        }
         let deadline = channel.eventLoop.scheduleTask(in: timeout) {
             handler.finish(.failure(LookupFailed(reason: "no answer from the DNS resolver within \(timeout.nanoseconds / 1_000_000) ms")))
         }
         defer {
             deadline.cancel()
+            // Completes the promise if the send failed before any answer or deadline did (a no-op otherwise).
+            channel.eventLoop.execute { handler.finish(.failure(CancellationError())) }
             channel.close(promise: nil)
         }
         var buffer = channel.allocator.buffer(capacity: query.count)

@@ -61,6 +61,10 @@ struct BrandingCLITests {
 
     @Test func serveRefusesAResolverThatIsNotAnAddress() throws {
         #expect(throws: (any Error).self) { _ = try AgencyCommand.parseAsRoot(["serve", "--dns-resolver", "dns.example.com"]) }
+        // A port out of range is an error, not a trap in the socket address.
+        for resolver in ["127.0.0.1:70000", "127.0.0.1:-1", "[::1]:65536", "[::1]:0"] {
+            #expect(throws: (any Error).self) { _ = try AgencyCommand.parseAsRoot(["serve", "--dns-resolver", resolver]) }
+        }
         #expect(throws: Never.self) { _ = try AgencyCommand.parseAsRoot(["serve", "--dns-resolver", "127.0.0.1:5353"]) }
     }
 }
