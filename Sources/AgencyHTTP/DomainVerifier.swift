@@ -1,4 +1,5 @@
 import AgencyDomain
+import AgencyOutbound
 import AgencyStorage
 
 /// Checks a claimed domain's TXT record through the configured resolver and, when it holds the
@@ -6,6 +7,11 @@ import AgencyStorage
 struct DomainVerifier: Sendable {
     let database: AppDatabase
     let resolver: String?
+
+    /// Each lookup holds a UDP socket for up to its timeout: one agency's lookups run one at a time
+    /// and at most 16 in all, so a tenant clicking Verify in a loop waits for its own turn instead of
+    /// taking the process's sockets or flooding the resolver.
+    static let lookups = OutboundGate(perHost: 1, total: 16)
 
     func verify(domainID: Int64, agencyID: Int64) async throws -> CustomDomain {
         let domain = try await database.domain(id: domainID, agencyID: agencyID)
@@ -16,7 +22,15 @@ struct DomainVerifier: Sendable {
             guard let resolver = resolver ?? DNSClient.systemResolver() else {
                 throw DNSClient.LookupFailed(reason: "no DNS resolver is configured (agency serve --dns-resolver)")
             }
-            answer = try await DNSClient(resolver: resolver).txtRecords(of: recordName)
+            let key = "agency \(agencyID)"
+            await Self.lookups.enter(key)
+            do {
+                answer = try await DNSClient(resolver: resolver).txtRecords(of: recordName)
+                await Self.lookups.leave(key)
+            } catch {
+                await Self.lookups.leave(key)
+                throw error
+            }
         } catch {
             // Any failure to ask (no route, a socket error) is the lookup's, never a 500.
             let reason = (error as? DNSClient.LookupFailed)?.reason ?? "\(error)"

@@ -1,18 +1,19 @@
 /// Bounds the requests in flight, per host and in all. A caller over a bound waits in line (FIFO)
-/// without spinning; leaving lets the next waiter of that host in.
-actor OutboundGate {
+/// without spinning; leaving lets the next waiter of that host in. The "host" is any key: custom
+/// domains' DNS lookups are keyed by agency (`DomainVerifier`).
+public actor OutboundGate {
     let perHost: Int
     let total: Int
     private var inFlight: [String: Int] = [:]
     private var running = 0
     private var waiting: [(host: String, continuation: CheckedContinuation<Void, Never>)] = []
 
-    init(perHost: Int, total: Int) {
+    public init(perHost: Int, total: Int) {
         self.perHost = max(1, perHost)
         self.total = max(1, total)
     }
 
-    func enter(_ host: String) async {
+    public func enter(_ host: String) async {
         // Only waiters for the same host go first: a line for a slow host never holds up another host.
         if canRun(host), !waiting.contains(where: { $0.host == host }) {
             take(host)
@@ -21,7 +22,7 @@ actor OutboundGate {
         await withCheckedContinuation { waiting.append((host, $0)) }
     }
 
-    func leave(_ host: String) {
+    public func leave(_ host: String) {
         inFlight[host, default: 1] -= 1
         if inFlight[host] == 0 { inFlight[host] = nil }
         running -= 1

@@ -55,6 +55,30 @@ struct CustomDomainTests {
         try await dns.stop()
     }
 
+    /// One agency's lookups run one at a time: three Verify requests at once against a resolver that
+    /// never answers put one question on the wire while the first waits, not three sockets.
+    @Test func oneAgencysLookupsRunOneAtATime() async throws {
+        let service = try await TestService()
+        let hosts = ["one.quiet.example", "two.quiet.example", "three.quiet.example"]
+        let dns = try await FakeDNSServer(Dictionary(uniqueKeysWithValues: hosts.map { ("_agency-snapshots.\($0)", .silence) }))
+        let (whileWaiting, replies) = try await service.test(dns: dns) { api in
+            var ids: [Int] = []
+            for host in hosts {
+                ids.append(try await api.request(.post, "/v1/agency/domains", agency: service.agencyA, json: ["host": host]).json["id"] as? Int ?? 0)
+            }
+            let verifies = ids.map { id in Task { try await api.request(.post, "/v1/agency/domains/\(id)/verify", agency: service.agencyA) } }
+            try await Task.sleep(for: .seconds(1))
+            let whileWaiting = dns.questions
+            var replies: [APIClient.Reply] = []
+            for verify in verifies { replies.append(try await verify.value) }
+            return (whileWaiting, replies)
+        }
+        try await dns.stop()
+        #expect(whileWaiting == 1, "one lookup on the wire for the agency, the others waiting their turn")
+        #expect(dns.questions == 3)
+        for reply in replies { #expect(reply.status == .unprocessableContent && reply.errorCode == "dns_lookup_failed", "\(reply.text)") }
+    }
+
     /// One host, one agency: B cannot claim what A holds (pending or active), nor can A twice.
     @Test func aDomainClaimedByOneAgencyCannotBeAddedByAnother() async throws {
         let service = try await TestService()

@@ -19,8 +19,13 @@ final class FakeDNSServer: Sendable {
     final class Table: @unchecked Sendable {
         private let lock = NSLock()
         private var entries: [String: Entry]
+        private var asked = 0
 
         init(_ entries: [String: Entry]) { self.entries = entries }
+
+        /// Questions received so far.
+        var questions: Int { lock.withLock { asked } }
+        func countQuestion() { lock.withLock { asked += 1 } }
 
         subscript(name: String) -> Entry? {
             get { lock.withLock { entries[name] } }
@@ -44,6 +49,9 @@ final class FakeDNSServer: Sendable {
 
     func set(_ name: String, _ entry: Entry) { table[name.lowercased()] = entry }
 
+    /// How many questions the server has received.
+    var questions: Int { table.questions }
+
     func stop() async throws { try await channel.close() }
 
     final class Responder: ChannelInboundHandler, Sendable {
@@ -55,6 +63,7 @@ final class FakeDNSServer: Sendable {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let envelope = unwrapInboundIn(data)
+            table.countQuestion()
             guard let reply = answer(Array(envelope.data.readableBytesView)) else { return }
             context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: ByteBuffer(bytes: reply))), promise: nil)
         }
