@@ -5,7 +5,7 @@ import Synchronization
 /// wait is refused at once, before any password work. A key idle for `forgetAfter` starts afresh.
 ///
 /// Kept in memory and bounded: at most `capacity` keys; past that, forgotten keys are swept and then
-/// the one that failed longest ago goes. Several replicas would each count on their own; they would
+/// the tenth that failed longest ago goes. Several replicas would each count on their own; they would
 /// share these counts through a table in the database (not needed while one process serves).
 final class SignInThrottle: Sendable {
     struct Entry {
@@ -69,9 +69,7 @@ final class SignInThrottle: Sendable {
 
     private func makeRoom(in entries: inout [String: Entry], now: ContinuousClock.Instant) {
         entries = entries.filter { now - $0.value.lastFailure <= forgetAfter }
-        if entries.count >= capacity, let stalest = entries.min(by: { $0.value.lastFailure < $1.value.lastFailure })?.key {
-            entries.removeValue(forKey: stalest)
-        }
+        if entries.count >= capacity { entries.dropOldestTenth(by: \.lastFailure) }
     }
 
     static func wholeSeconds(_ duration: Duration) -> Int {

@@ -9,7 +9,7 @@ import Synchronization
 /// form. A restart (a new key) makes open sign-in forms stale; reloading the page mends that.
 ///
 /// Spent nonces are remembered in memory until they expire, at most `capacity` of them (failures are
-/// already throttled per address); past that, the one expiring soonest is forgotten.
+/// already throttled per address); past that, the tenth expiring soonest is forgotten.
 final class SignInNonces: Sendable {
     static let lifetime: TimeInterval = 3600
 
@@ -38,8 +38,10 @@ final class SignInNonces: Sendable {
     func spend(_ nonce: String?, now: Date = Date()) {
         guard let nonce, let issued = issueTime(of: nonce) else { return }
         spent.withLock { spent in
-            if spent.count >= capacity { spent = spent.filter { $0.value > now } }
-            if spent.count >= capacity, let soonest = spent.min(by: { $0.value < $1.value })?.key { spent.removeValue(forKey: soonest) }
+            if spent.count >= capacity {
+                spent = spent.filter { $0.value > now }
+                if spent.count >= capacity { spent.dropOldestTenth(by: { $0 }) }
+            }
             spent[nonce] = issued.addingTimeInterval(Self.lifetime)
         }
     }
