@@ -95,7 +95,7 @@ private final class ConnectHandler: ChannelInboundHandler, RemovableChannelHandl
         checked.flatMap { addresses -> EventLoopFuture<any Channel> in
             let bootstrap = ClientBootstrap(group: loop).connectTimeout(timeout).channelOption(.socketOption(.tcp_nodelay), value: 1)
             // The checked address, never the name: no second lookup.
-            guard let address = try? SocketAddress(ipAddress: addresses[0].description, port: port) else {
+            guard let first = addresses.first, let address = try? SocketAddress(ipAddress: first.description, port: port) else {
                 return loop.makeFailedFuture(OutboundRefused(host: host, message: "'\(host)' has no usable address."))
             }
             return bootstrap.connect(to: address)

@@ -12,13 +12,21 @@ public protocol OutboundResolver: Sendable {
     func resolve(host: String) async throws -> [IPAddress]
 }
 
-/// getaddrinfo(3), on NIO's thread pool so that a slow DNS server never holds an event loop.
+/// getaddrinfo(3), on a thread pool of its own so that a slow DNS server never holds an event loop,
+/// nor the shared pool where bcrypt runs: names a tenant typed, resolving slowly, would otherwise
+/// make every tenant's sign-in wait.
 public struct SystemResolver: OutboundResolver {
     public init() {}
 
+    static let lookups: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 4)
+        pool.start()
+        return pool
+    }()
+
     public func resolve(host: String) async throws -> [IPAddress] {
         if let literal = IPAddress(host) { return [literal] }
-        return try await NIOThreadPool.singleton.runIfActive {
+        return try await Self.lookups.runIfActive {
             var hints = addrinfo()
             hints.ai_family = AF_UNSPEC
             #if canImport(Glibc)
